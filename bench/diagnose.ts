@@ -1,0 +1,108 @@
+/**
+ * bench/diagnose: time `medic diagnose` (the 502 playbook, in process, real SSH) on one fleet
+ * host against (a) the same commands run one `ssh` invocation each and (b) all of them in one
+ * SSH session, the floor. Prints medians and ratios; all measured in this run.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createMedic } from '../src/composition.js';
+import { commandLine } from '../src/core/command.js';
+import { planRun } from '../src/core/engine/planRun.js';
+import { Fleet } from '../test/support/fleet.js';
+
+const run = promisify(execFile);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const fleet = new Fleet();
+await fleet.prepare();
+try {
+  const web1 = await fleet.startHost('web1');
+  const config = fleet.writeConfig(`
+hosts:
+${web1.hostYaml()}
+sites:
+  shop:
+    url: http://127.0.0.1:${web1.httpPort}/
+    hostHeader: shop.example.com
+    hosts: [web1]
+    services:
+      - { kind: systemd, unit: php8.2-fpm }
+      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log }
+      - { kind: nginx }
+`);
+  const medic = createMedic(config, { logLevel: 'silent' });
+  const site = medic.config.sites.shop;
+  if (!site) throw new Error('no site');
+  const tasks = planRun(medic.diagnoser.playbook('502-triage'), site, medic.catalog);
+  const ctx = { host: 'web1', siteName: 'shop', site, now: new Date() };
+  const lines = tasks.flatMap((t) =>
+    t.check.scope === 'host'
+      ? t.check.steps(t.params, ctx).map((s) =>
+          commandLine(s.command, {
+            timeoutMs: 10_000,
+            sudo: true,
+            ...(s.privileged ? { privileged: true } : {}),
+          }),
+        )
+      : [],
+  );
+  const ssh = [
+    '-i',
+    fleet.privateKeyPath,
+    '-p',
+    String(web1.sshPort),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'BatchMode=yes',
+    'deploy@127.0.0.1',
+  ];
+  const probe = () =>
+    fetch(`http://127.0.0.1:${web1.httpPort}/`, { headers: { host: 'shop.example.com' } }).then((r) =>
+      r.text(),
+    );
+
+  const medicTimes: number[] = [];
+  const perCommand: number[] = [];
+  const oneSession: number[] = [];
+  await medic.diagnoser.diagnose('shop'); // warm up
+  for (let i = 0; i < ROUNDS; i++) {
+    medicTimes.push(await time(() => medic.diagnoser.diagnose('shop')));
+    perCommand.push(
+      await time(async () => {
+        await probe();
+        for (const line of lines) await run('ssh', [...ssh, line]).catch(() => undefined);
+      }),
+    );
+    oneSession.push(
+      await time(async () => {
+        await probe();
+        await run('ssh', [...ssh, lines.map((l) => `(${l}) >/dev/null 2>&1`).join('; ')]).catch(
+          () => undefined,
+        );
+      }),
+    );
+  }
+  const m = median(medicTimes);
+  const p = median(perCommand);
+  const o = median(oneSession);
+  console.log(`commands per run: ${lines.length} on 1 host + 1 HTTP probe; ${ROUNDS} rounds, medians`);
+  console.log(`medic diagnose (pooled connection, parallel channels): ${m.toFixed(0)} ms`);
+  console.log(`one ssh invocation per command (sequential):            ${p.toFixed(0)} ms`);
+  console.log(`all commands in one SSH session (floor):                 ${o.toFixed(0)} ms`);
+  console.log(`ratio medic / floor: ${(m / o).toFixed(2)}x (target <= 1.5x)`);
+  console.log(`ratio per-command / medic: ${(p / m).toFixed(2)}x`);
+} finally {
+  await fleet.stop();
+}

@@ -1,0 +1,44 @@
+import type { Reply } from '../../core/conversation/reply.js';
+import { renderReportText, type TextStyle } from './renderReportText.js';
+
+/** Every conversation reply as terminal text (null: nothing worth printing). Pure. */
+export function renderReplyText(reply: Reply, style: TextStyle = { color: false }): string | null {
+  switch (reply.type) {
+    case 'help':
+      return [
+        'Tell me what is broken, for example:',
+        `  502 on ${reply.sites[0] ?? 'shop'}        diagnose a site (name, alias, URL or free text)`,
+        '  diagnose <site> [with <playbook>]',
+        '  sites | playbooks | help | quit',
+        `Sites: ${reply.sites.join(', ') || '(none)'}   Playbooks: ${reply.playbooks.join(', ')}`,
+      ].join('\n');
+    case 'sites':
+      return reply.sites.map((s) => `  ${s.name.padEnd(12)} ${s.url}  (${s.hosts.join(', ')})`).join('\n');
+    case 'playbooks':
+      return reply.playbooks.map((p) => `  ${p.id.padEnd(12)} ${p.title}: ${p.description}`).join('\n');
+    case 'picker':
+      return `"${reply.query}" matches several sites: ${reply.sites.join(', ')}. Which one? (e.g. "diagnose ${reply.sites[0]}")`;
+    case 'unknown-site':
+      return reply.suggestions.length > 0
+        ? `I don't know a site in "${reply.query}". Did you mean ${reply.suggestions.join(' or ')}?`
+        : `I don't know a site in "${reply.query}". Known sites: ${reply.known.join(', ')}.`;
+    case 'not-understood':
+      return `Sorry, I did not understand "${reply.text}". Type "help".`;
+    case 'started':
+      return reply.joined
+        ? `A ${reply.playbook} run for ${reply.site} is already in progress: joining it.`
+        : `Running ${reply.playbook} on ${reply.site}…`;
+    case 'progress': {
+      const e = reply.event;
+      if (e.type === 'host-failed') return `  ! ${e.host}: ${e.message}`;
+      if (e.type === 'check-finished' && e.run.status !== 'ok' && e.run.status !== 'skipped') {
+        return `  [${e.done}/${e.total}] ${e.run.host} ${e.run.check}: ${e.run.status}`;
+      }
+      return null;
+    }
+    case 'report':
+      return renderReportText(reply.report, style);
+    case 'error':
+      return `Error (${reply.code}): ${reply.message}`;
+  }
+}

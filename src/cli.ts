@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { renderReportText } from './adapters/console/renderReportText.js';
+import { createMedic, type Medic } from './composition.js';
+import { configSchema } from './config/configSchema.js';
+import { ConfigError, configPath, formatProblem } from './config/loadConfig.js';
+import { resolveSite } from './core/conversation/resolveSite.js';
+import { isMedicError } from './core/errors.js';
+import { runServe } from './main.js';
+
+const usage = `Usage: medic <command> [options]
+
+Commands:
+  diagnose <site | alias | URL | "502 on shop.example.com">   run a playbook, print the diagnosis
+  validate                  check the config file; print every problem with its YAML path
+  playbooks                 list the playbooks
+  schema                    print the JSON Schema of the config file (for editors)
+  serve                     start the chat bot (console when no Slack tokens are set)
+
+Options:
+  -c, --config <file>       config file (default: $MEDIC_CONFIG or ./medic.yaml)
+  -p, --playbook <id>       playbook to run (default: the site's, usually 502-triage)
+      --json                print the report as JSON
+      --no-color            plain text output
+  -h, --help
+
+Exit status of diagnose: 0 healthy, 1 a fault was found, 2 usage or config error.`;
+
+export const EXIT = { ok: 0, fault: 1, usage: 2 } as const;
+
+function open(flags: { config?: string | undefined }): Medic {
+  return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn' });
+}
+
+export async function cli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      playbook: { type: 'string', short: 'p' },
+      json: { type: 'boolean', default: false },
+      'no-color': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    out.write(`${usage}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  switch (command) {
+    case 'diagnose': {
+      const query = rest.join(' ').trim();
+      if (!query) {
+        err.write('medic diagnose: name a site, alias or URL\n');
+        return EXIT.usage;
+      }
+      const medic = open(values);
+      const match = resolveSite(query, medic.config);
+      if (match.type !== 'site') {
+        err.write(
+          match.type === 'ambiguous'
+            ? `"${query}" matches several sites: ${match.sites.join(', ')}\n`
+            : `no site matches "${query}"${match.suggestions.length ? `; did you mean ${match.suggestions.join(' or ')}?` : `; sites: ${Object.keys(medic.config.sites).join(', ')}`}\n`,
+        );
+        return EXIT.usage;
+      }
+      const report = await medic.diagnoser.diagnose(
+        match.site,
+        values.playbook ? { playbook: values.playbook } : {},
+      );
+      out.write(
+        values.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : renderReportText(report, {
+              color: !values['no-color'] && Boolean((out as NodeJS.WriteStream).isTTY),
+            }),
+      );
+      return report.status === 'healthy' ? EXIT.ok : EXIT.fault;
+    }
+    case 'validate': {
+      const file = configPath(values.config);
+      const medic = open(values);
+      const c = medic.config;
+      out.write(
+        `${file}: OK — ${Object.keys(c.hosts).length} host(s), ${Object.keys(c.sites).length} site(s), ${medic.playbooks.size} playbook(s)\n`,
+      );
+      return EXIT.ok;
+    }
+    case 'playbooks': {
+      const medic = open(values);
+      for (const p of medic.playbooks.values()) {
+        out.write(`${p.id.padEnd(14)} ${p.title} (${p.checks.map((c) => c.check).join(', ')})\n`);
+      }
+      return EXIT.ok;
+    }
+    case 'schema':
+      out.write(
+        `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`,
+      );
+      return EXIT.ok;
+    case 'serve':
+    case 'console':
+      await runServe({ config: values.config });
+      return EXIT.ok;
+    default:
+      err.write(`unknown command "${command}"\n${usage}\n`);
+      return EXIT.usage;
+  }
+}
+
+/** Errors reach the terminal as code + safe message; a ConfigError lists every problem. */
+export function reportError(e: unknown, err = process.stderr): number {
+  if (e instanceof ConfigError) {
+    err.write(`${e.file}: ${e.problems.length} problem(s)\n`);
+    for (const p of e.problems) err.write(`  ${formatProblem(p)}\n`);
+    return EXIT.usage;
+  }
+  if (isMedicError(e)) {
+    err.write(`medic: ${e.userMessage} (${e.code})\n`);
+    return e.code.startsWith('config.') || e.code.startsWith('playbook.') || e.code.startsWith('site.')
+      ? EXIT.usage
+      : EXIT.fault;
+  }
+  if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+    err.write(`medic: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  err.write(`medic: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.fault;
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''));
+if (isMain) {
+  cli(process.argv.slice(2))
+    .catch((e) => reportError(e))
+    .then((code) => {
+      process.exitCode = code;
+    });
+}

@@ -1,0 +1,43 @@
+/** Composition root shared by the entry points: config → adapters → core services. */
+
+import { resolve } from 'node:path';
+import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';
+import { pinoLogger } from './adapters/log/pinoLogger.js';
+import { transportFactory } from './adapters/transport/transportFactory.js';
+import type { MedicConfig } from './config/configSchema.js';
+import { loadConfig } from './config/loadConfig.js';
+import { builtinPlaybookDir, loadPlaybooks } from './config/loadPlaybooks.js';
+import { builtinChecks } from './core/checks/builtinChecks.js';
+import { CheckCatalog } from './core/checks/catalog.js';
+import { Conversation } from './core/conversation/conversation.js';
+import { Diagnoser } from './core/engine/diagnoser.js';
+import type { Playbook } from './core/playbooks/playbook.js';
+import { type Logger, systemClock } from './core/ports.js';
+
+export interface Medic {
+  config: MedicConfig;
+  configFile: string;
+  logger: Logger;
+  catalog: CheckCatalog;
+  playbooks: Map<string, Playbook>;
+  diagnoser: Diagnoser;
+  conversation: Conversation;
+}
+
+export function createMedic(configFile: string, opts: { logLevel?: string } = {}): Medic {
+  const { config, dir } = loadConfig(configFile);
+  const logger = pinoLogger(opts.logLevel ?? process.env.MEDIC_LOG_LEVEL ?? config.log.level);
+  const catalog = new CheckCatalog(builtinChecks);
+  const playbooks = loadPlaybooks(
+    [builtinPlaybookDir, ...config.playbookDirs.map((d) => resolve(dir, d))],
+    catalog,
+  );
+  const diagnoser = new Diagnoser(config, playbooks, catalog, {
+    transports: transportFactory(logger),
+    http: nodeHttpProber,
+    clock: systemClock,
+    logger,
+  });
+  const conversation = new Conversation(config, playbooks, diagnoser, logger);
+  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation };
+}

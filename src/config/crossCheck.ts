@@ -1,0 +1,73 @@
+import { serviceKinds } from '../core/checks/serviceKinds.js';
+import type { MedicConfig } from './configSchema.js';
+
+export interface PathProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** References between parts of the config: hosts named by sites, services' own fields. */
+export function crossCheck(config: MedicConfig): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const hostNames = Object.keys(config.hosts);
+  const knownHost = (name: string, path: PropertyKey[]) => {
+    if (!hostNames.includes(name)) {
+      problems.push({ path, message: `unknown host "${name}" (hosts: ${hostNames.join(', ') || 'none'})` });
+    }
+  };
+  const aliasOwner = new Map<string, string>();
+  for (const [siteName, site] of Object.entries(config.sites)) {
+    const at = (...rest: PropertyKey[]) => ['sites', siteName, ...rest];
+    site.hosts.forEach((h, i) => {
+      knownHost(h, at('hosts', i));
+    });
+    site.gateway?.forEach((h, i) => {
+      if (!site.hosts.includes(h))
+        problems.push({ path: at('gateway', i), message: `"${h}" is not one of the site's hosts` });
+    });
+    site.upstreams.forEach((u, i) => {
+      if (u.host && !site.hosts.includes(u.host)) {
+        problems.push({
+          path: at('upstreams', i, 'host'),
+          message: `"${u.host}" is not one of the site's hosts`,
+        });
+      }
+    });
+    for (const alias of [siteName, ...site.aliases].map((a) => a.toLowerCase())) {
+      const owner = aliasOwner.get(alias);
+      if (owner && owner !== siteName) {
+        problems.push({ path: at('aliases'), message: `"${alias}" also names site "${owner}"` });
+      }
+      aliasOwner.set(alias, siteName);
+    }
+    site.services.forEach((service, i) => {
+      const schema = serviceKinds[service.kind as keyof typeof serviceKinds];
+      if (!schema) {
+        problems.push({
+          path: at('services', i, 'kind'),
+          message: `unknown service kind "${service.kind}" (kinds: ${Object.keys(serviceKinds).join(', ')})`,
+        });
+        return;
+      }
+      service.hosts?.forEach((h, j) => {
+        if (!site.hosts.includes(h))
+          problems.push({
+            path: at('services', i, 'hosts', j),
+            message: `"${h}" is not one of the site's hosts`,
+          });
+      });
+      const { kind: _k, hosts: _h, ...fields } = service;
+      const r = schema.safeParse(fields);
+      if (!r.success) {
+        for (const issue of r.error.issues) {
+          if (issue.code === 'unrecognized_keys') {
+            for (const k of issue.keys) problems.push({ path: at('services', i, k), message: 'unknown key' });
+          } else {
+            problems.push({ path: at('services', i, ...issue.path), message: issue.message });
+          }
+        }
+      }
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,29 @@
+import type { Check } from './check.js';
+import { disk } from './disk.js';
+import { dns } from './dns.js';
+import { firewall } from './firewall.js';
+import { httpProbe } from './httpProbe.js';
+import { listeningSockets } from './listeningSockets.js';
+import { memory } from './memory.js';
+import { nginxConfig } from './nginxConfig.js';
+import { nginxErrors } from './nginxErrors.js';
+import { oomKills } from './oomKills.js';
+import { phpFpm } from './phpFpm.js';
+import { systemdUnit } from './systemdUnit.js';
+import { upstreamProbe } from './upstreamProbe.js';
+
+/** Every check Medic ships; playbooks refer to them by id. */
+export const builtinChecks: readonly Check<never>[] = [
+  httpProbe,
+  upstreamProbe,
+  systemdUnit,
+  phpFpm,
+  nginxConfig,
+  nginxErrors,
+  listeningSockets,
+  memory,
+  disk,
+  oomKills,
+  firewall,
+  dns,
+] as unknown as Check<never>[];

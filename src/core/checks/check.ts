@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { Command } from '../command.js';
+import type { Finding } from '../model/finding.js';
+import type { SiteConfig } from '../model/inventory.js';
+import type { ExecResult, HttpProber } from '../ports.js';
+
+/** What a check knows about where it runs. */
+export interface CheckContext {
+  /** Inventory name of the host the check runs on (or the site name for site checks). */
+  host: string;
+  siteName: string;
+  site: SiteConfig;
+  /** Medic's clock at the start of the run. */
+  now: Date;
+}
+
+/** One command a host check runs. Outputs are handed to `parse` keyed by `id`. */
+export interface CheckStep {
+  id: string;
+  command: Command;
+  privileged?: boolean;
+  asUser?: string;
+  timeoutMs?: number;
+}
+
+export type StepOutputs = Record<string, ExecResult>;
+
+/** A check that runs commands on a host and parses their output. `parse` must be pure. */
+export interface HostCheck<P = unknown> {
+  scope: 'host';
+  id: string;
+  title: string;
+  /** Strict zod schema of the check's YAML parameters (merged from playbook and service). */
+  params: z.ZodType<P>;
+  steps(params: P, ctx: CheckContext): CheckStep[];
+  parse(outputs: StepOutputs, params: P, ctx: CheckContext): Finding[];
+}
+
+/** A check that runs from Medic itself (e.g. the probe through the gateway). */
+export interface SiteCheck<P = unknown> {
+  scope: 'site';
+  id: string;
+  title: string;
+  params: z.ZodType<P>;
+  run(params: P, ctx: CheckContext, deps: { http: HttpProber }): Promise<Finding[]>;
+}
+
+export type Check<P = unknown> = HostCheck<P> | SiteCheck<P>;
+
+/** Helper for building findings with the check id and host filled in. */
+export function finder(check: string, host: string) {
+  return (
+    kind: string,
+    severity: Finding['severity'],
+    summary: string,
+    evidence: string[] = [],
+    data: Record<string, unknown> = {},
+  ): Finding => ({ check, host, kind, severity, summary, evidence, data });
+}
+
+/** The output of a step, or a clear error when the step did not produce one. */
+export function stepOutput(outputs: StepOutputs, id: string): ExecResult {
+  const out = outputs[id];
+  if (!out) throw new Error(`step ${id} produced no output`);
+  return out;
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { script, shellQuote } from '../command.js';
+import type { Finding } from '../model/finding.js';
+import { finder, type HostCheck, stepOutput } from './check.js';
+import {
+  groupUpstreamErrors,
+  type NginxErrorKind,
+  type NginxErrorLine,
+  nginxTime,
+  parseNginxErrorLine,
+  type UpstreamErrorGroup,
+} from './parseNginxErrorLog.js';
+import { firstLines, stepFailure, unparseable } from './stepFailure.js';
+
+export const nginxErrorsParams = z
+  .object({
+    errorLog: z.string().startsWith('/', 'an absolute path').default('/var/log/nginx/error.log'),
+    /** Only lines logged within this many minutes before the host's current time count. */
+    minutes: z.number().int().positive().default(15),
+    maxLines: z.number().int().positive().max(100000).default(5000),
+  })
+  .strict();
+export type NginxErrorsParams = z.infer<typeof nginxErrorsParams>;
+
+/** At most this many groups become findings (causes first, most recent first). */
+const maxGroups = 15;
+
+function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
+  const to = last.unixSocket ? `unix:${last.unixSocket}` : (g.upstream ?? 'upstream');
+  const errno = last.errno !== null ? ` (${last.errno}: ${last.errnoText ?? ''})` : '';
+  const byKind: Record<NginxErrorKind, string> = {
+    'connect-failed': `connect() to ${to} failed${errno}`,
+    'prematurely-closed': `${to} closed the connection without a response`,
+    'recv-reset': `${to} reset the connection${errno}`,
+    'no-live-upstreams': `no live upstreams in ${g.upstream ?? 'the upstream group'}`,
+    'upstream-timeout': `${to} timed out${last.phase ? ` while ${last.phase}` : ''}`,
+    'too-big-header': `${to} sent a too big header`,
+    other: `${last.message.slice(0, 120)} (${to})`,
+  };
+  return byKind[g.kind];
+}
+
+function groupFinding(f: ReturnType<typeof finder>, g: UpstreamErrorGroup, minutes: number): Finding {
+  const first = g.lines[0] as NginxErrorLine;
+  const last = g.lines[g.lines.length - 1] as NginxErrorLine;
+  return f(
+    'nginx-upstream-error',
+    g.kind === 'other' ? 'warn' : 'critical',
+    `${what(g, last)}: ${g.count}× in the last ${minutes} min`,
+    g.lines.slice(-3).map((l) => l.raw),
+    {
+      errorKind: g.kind,
+      errno: g.errno,
+      upstream: g.upstream,
+      unixSocket: last.unixSocket,
+      upstreamHost: last.upstreamHost,
+      upstreamPort: last.upstreamPort,
+      count: g.count,
+      first: first.time,
+      last: last.time,
+      server: last.server,
+      phase: last.phase,
+    },
+  );
+}
+
+export const nginxErrors: HostCheck<NginxErrorsParams> = {
+  scope: 'host',
+  id: 'nginx-errors',
+  title: 'nginx upstream errors',
+  params: nginxErrorsParams,
+  steps: (p) => [
+    {
+      id: 'tail',
+      command: script(`date '+%Y/%m/%d %H:%M:%S'; tail -n ${p.maxLines} -- ${shellQuote(p.errorLog)}`),
+      privileged: true,
+    },
+  ],
+  parse(outputs, p, ctx): Finding[] {
+    const f = finder('nginx-errors', ctx.host);
+    const out = stepOutput(outputs, 'tail');
+    const failed = stepFailure(f, out, 'tail', 'the nginx error log');
+    if (failed) return [failed];
+    const [dateLine = '', ...rest] = out.stdout.split('\n');
+    const now = nginxTime(dateLine);
+    if (now === undefined) return [unparseable(f, 'date', 'the nginx error log', out.stdout)];
+    const data = { errorLog: p.errorLog };
+    if (/No such file or directory/.test(out.stderr)) {
+      return [
+        f('nginx-errorlog-missing', 'warn', `${p.errorLog} does not exist`, firstLines(out.stderr, 2), data),
+      ];
+    }
+    if (/Permission denied/.test(out.stderr)) {
+      return [
+        f(
+          'nginx-errorlog-unreadable',
+          'warn',
+          `${p.errorLog} is not readable`,
+          firstLines(out.stderr, 2),
+          data,
+        ),
+      ];
+    }
+    if (out.code !== 0)
+      return [unparseable(f, 'tail', 'the nginx error log', `${out.stderr}\n${out.stdout}`)];
+
+    const text = rest.filter((l) => l.trim() !== '');
+    const parsed = text.flatMap((l) => parseNginxErrorLine(l) ?? []);
+    if (text.length > 0 && parsed.length === 0)
+      return [unparseable(f, 'nginx', 'the nginx error log', text.join('\n'))];
+    const since = now - p.minutes * 60_000;
+    const recent = parsed.filter((l) => l.at >= since);
+    // Causes first, then the most recent, then the most frequent.
+    const lastAt = (g: UpstreamErrorGroup) => g.lines[g.lines.length - 1]?.at ?? 0;
+    const groups = groupUpstreamErrors(recent).sort(
+      (a, b) =>
+        Number(a.kind === 'other') - Number(b.kind === 'other') || lastAt(b) - lastAt(a) || b.count - a.count,
+    );
+    const findings = groups.slice(0, maxGroups).map((g) => groupFinding(f, g, p.minutes));
+    if (!groups.some((g) => g.kind !== 'other')) {
+      findings.unshift(
+        f(
+          'nginx-errors-none',
+          'ok',
+          `no upstream errors in the last ${p.minutes} min of ${p.errorLog}`,
+          [`host time ${dateLine.trim()}, ${recent.length} of ${parsed.length} lines in the window`],
+          { ...data, linesRead: parsed.length, linesInWindow: recent.length },
+        ),
+      );
+    }
+    return findings;
+  },
+};

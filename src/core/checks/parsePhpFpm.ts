@@ -1,0 +1,104 @@
+/** Pure parsers for php-fpm evidence: its error log, pool `listen` lines and `stat` of the socket. */
+
+const months: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+export interface FpmLogLine {
+  raw: string;
+  /** The logged time as a naive number (ms, computed as if it were UTC), for comparisons only. */
+  at: number;
+  level: string;
+  message: string;
+}
+
+/** `[22-Nov-2026 02:35:57] WARNING: [pool www] …` (php-fpm adds `.123456` with log_level debug). */
+export function parseFpmLogLine(raw: string): FpmLogLine | undefined {
+  const m = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\] (\w+): (.*)$/.exec(
+    raw.trimEnd(),
+  );
+  const month = m?.[2] !== undefined ? months[m[2]] : undefined;
+  if (!m || month === undefined) return undefined;
+  const at = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return { raw: raw.trimEnd(), at, level: m[7] ?? '', message: m[8] ?? '' };
+}
+
+export interface FpmSaturation {
+  pool: string;
+  maxChildren: number | null;
+  lines: FpmLogLine[];
+}
+
+/** `server reached pm.max_children setting` (dynamic) and `server reached max_children setting` (ondemand), per pool. */
+export function fpmSaturation(lines: readonly FpmLogLine[]): FpmSaturation[] {
+  const pools = new Map<string, FpmSaturation>();
+  for (const l of lines) {
+    const m = /\[pool ([^\]]+)\] server reached (?:pm\.)?max_children setting(?: \((\d+)\))?/.exec(l.message);
+    if (!m?.[1]) continue;
+    const s = pools.get(m[1]) ?? { pool: m[1], maxChildren: null, lines: [] };
+    if (m[2]) s.maxChildren = Number(m[2]);
+    s.lines.push(l);
+    pools.set(m[1], s);
+  }
+  return [...pools.values()];
+}
+
+export interface PoolListen {
+  file: string;
+  value: string;
+  owner?: string;
+  group?: string;
+  mode?: string;
+}
+
+/**
+ * Parse `grep -H` output of pool files (`FILE:listen = …`, `FILE:listen.owner = …`). The
+ * listen.owner/group/mode settings are attached to the nearest `listen` of the same file.
+ */
+export function parsePoolListen(text: string): { listen: PoolListen[]; lines: string[] } {
+  const listen: PoolListen[] = [];
+  const lines: string[] = [];
+  const pending = new Map<string, Partial<PoolListen>>();
+  for (const raw of text.split('\n')) {
+    const m = /^([^:]+):\s*listen(?:\.(owner|group|mode))?\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!m?.[1] || m[3] === undefined) continue;
+    const [file, key, value] = [m[1], m[2], m[3].replace(/^"(.*)"$/, '$1')];
+    lines.push(raw.trimEnd());
+    if (!key) {
+      listen.push({ file, value, ...pending.get(file) });
+      pending.delete(file);
+      continue;
+    }
+    const last = listen.filter((l) => l.file === file).pop();
+    if (last) last[key as 'owner'] = value;
+    else pending.set(file, { ...pending.get(file), [key]: value });
+  }
+  return { listen, lines };
+}
+
+export interface StatLine {
+  type: string;
+  owner: string;
+  group: string;
+  mode: string;
+  name: string;
+}
+
+/** Parse `stat -c '%F|%U|%G|%a|%n'` output. */
+export function parseStatLine(text: string): StatLine | undefined {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const m = /^([a-z ]+)\|([^|]*)\|([^|]*)\|([0-7]{3,4})\|(.*)$/.exec(line.trimEnd());
+  if (!m?.[1] || m[2] === undefined || m[3] === undefined || !m[4] || m[5] === undefined) return undefined;
+  return { type: m[1], owner: m[2], group: m[3], mode: m[4], name: m[5] };
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { argv, script, shellQuote } from '../command.js';
+import type { Finding } from '../model/finding.js';
+import type { ExecResult } from '../ports.js';
+import { type CheckStep, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
+import { nginxTime } from './parseNginxErrorLog.js';
+import { fpmSaturation, parseFpmLogLine, parsePoolListen, parseStatLine } from './parsePhpFpm.js';
+import { firstLines, stepFailure, unparseable } from './stepFailure.js';
+import { systemdUnitParams } from './systemdUnit.js';
+import { systemdProperties, unitStateFinding } from './unitStateFinding.js';
+
+const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'an absolute path');
+
+export const phpFpmParams = z
+  .object({
+    unit: systemdUnitParams.shape.unit,
+    /** The pool socket nginx passes to, e.g. /run/php/php8.2-fpm.sock. */
+    socket: absolutePath.optional(),
+    /** The FPM error log, e.g. /var/log/php8.2-fpm.log. */
+    log: absolutePath.optional(),
+    minutes: z.number().int().positive().default(60),
+  })
+  .strict();
+export type PhpFpmParams = z.infer<typeof phpFpmParams>;
+
+type Find = ReturnType<typeof finder>;
+
+const poolGlob = '/etc/php/*/fpm/pool.d/*.conf';
+const logLines = 5000;
+
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
+
+function unitFindings(f: Find, out: ExecResult, unit: string): Finding {
+  const failed = stepFailure(f, out, 'systemctl', `unit ${unit}`);
+  if (failed) return failed;
+  if (!/^ActiveState=/m.test(out.stdout)) return unparseable(f, 'systemctl', `unit ${unit}`, out.stdout);
+  return unitStateFinding(f, out.stdout, unit);
+}
+
+function socketFindings(f: Find, outputs: StepOutputs, socket: string): Finding {
+  const stat = stepOutput(outputs, 'socket');
+  if (/No such file or directory/.test(stat.stderr)) {
+    const siblings = outputs.siblings;
+    const others = (siblings?.stdout ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/') && l !== socket);
+    const evidence = [
+      ...firstLines(stat.stderr, 1),
+      others.length > 0
+        ? `sockets in ${dirOf(socket)}: ${others.join(' ')}`
+        : `no socket in ${dirOf(socket)}`,
+    ];
+    const also = others.length > 0 ? ` (${dirOf(socket)} has ${others.join(', ')})` : '';
+    return f('fpm-socket-missing', 'critical', `FPM socket ${socket} does not exist${also}`, evidence, {
+      socket,
+      others,
+    });
+  }
+  const failed = stepFailure(f, stat, 'stat', `socket ${socket}`);
+  if (failed) return failed;
+  const s = parseStatLine(stat.stdout);
+  if (!s) return unparseable(f, 'stat', `socket ${socket}`, stat.stdout);
+  const data = { socket, owner: s.owner, group: s.group, mode: s.mode };
+  const evidence = firstLines(stat.stdout, 1);
+  if (s.type !== 'socket') {
+    return f('fpm-socket-not-socket', 'critical', `${socket} is a ${s.type}, not a socket`, evidence, {
+      ...data,
+      type: s.type,
+    });
+  }
+  return f(
+    'fpm-socket-ok',
+    'ok',
+    `FPM socket ${socket} exists (${s.owner}:${s.group} mode ${s.mode})`,
+    evidence,
+    data,
+  );
+}
+
+function poolFindings(f: Find, out: ExecResult, socket: string | undefined): Finding {
+  // grep: 0 matches found, 1 none, 2 no pool files (php-fpm not installed in /etc/php).
+  if (out.code !== 0 && out.code !== 1 && out.code !== 2) {
+    return (
+      stepFailure(f, out, 'grep', 'php-fpm pools') ?? unparseable(f, 'grep', 'php-fpm pools', out.stderr)
+    );
+  }
+  const { listen, lines } = parsePoolListen(out.stdout);
+  if (out.stdout.trim() !== '' && lines.length === 0)
+    return unparseable(f, 'grep', 'php-fpm pools', out.stdout);
+  const socketListed = socket === undefined ? null : listen.some((l) => l.value === socket);
+  const summary =
+    listen.length === 0
+      ? `no php-fpm pool listen directive in ${poolGlob}`
+      : `php-fpm pools listen on ${listen.map((l) => l.value).join(', ')}`;
+  return f('fpm-pool-listen', 'info', summary, lines.slice(0, 5), { listen, socketListed });
+}
+
+function logFindings(f: Find, out: ExecResult, log: string, minutes: number): Finding[] {
+  const failed = stepFailure(f, out, 'tail', 'the php-fpm log');
+  if (failed) return [failed];
+  const [dateLine = '', ...rest] = out.stdout.split('\n');
+  const now = nginxTime(dateLine);
+  if (now === undefined) return [unparseable(f, 'date', 'the php-fpm log', out.stdout)];
+  if (/No such file or directory/.test(out.stderr)) {
+    return [f('fpm-log-missing', 'warn', `${log} does not exist`, firstLines(out.stderr, 2), { log })];
+  }
+  if (/Permission denied/.test(out.stderr)) {
+    return [f('fpm-log-unreadable', 'warn', `${log} is not readable`, firstLines(out.stderr, 2), { log })];
+  }
+  if (out.code !== 0) return [unparseable(f, 'tail', 'the php-fpm log', `${out.stderr}\n${out.stdout}`)];
+  const text = rest.filter((l) => l.trim() !== '');
+  const parsed = text.flatMap((l) => parseFpmLogLine(l) ?? []);
+  if (text.length > 0 && parsed.length === 0)
+    return [unparseable(f, 'php-fpm', 'the php-fpm log', text.join('\n'))];
+  const recent = parsed.filter((l) => l.at >= now - minutes * 60_000);
+  const saturated = fpmSaturation(recent);
+  if (saturated.length === 0) {
+    return [
+      f('fpm-log-ok', 'ok', `no pool reached pm.max_children in the last ${minutes} min`, [], {
+        log,
+        linesInWindow: recent.length,
+      }),
+    ];
+  }
+  return saturated.map((s) =>
+    f(
+      'fpm-saturated',
+      'critical',
+      `pool ${s.pool} reached pm.max_children${s.maxChildren !== null ? ` (${s.maxChildren})` : ''} ${s.lines.length}× in the last ${minutes} min`,
+      s.lines.slice(-3).map((l) => l.raw),
+      { count: s.lines.length, pool: s.pool, maxChildren: s.maxChildren },
+    ),
+  );
+}
+
+export const phpFpm: HostCheck<PhpFpmParams> = {
+  scope: 'host',
+  id: 'php-fpm',
+  title: 'php-fpm pool',
+  params: phpFpmParams,
+  steps(p) {
+    const steps: CheckStep[] = [
+      { id: 'unit', command: argv('systemctl', 'show', '-p', systemdProperties.join(','), '--', p.unit) },
+    ];
+    if (p.socket) {
+      steps.push(
+        { id: 'socket', command: argv('stat', '-c', '%F|%U|%G|%a|%n', '--', p.socket), privileged: true },
+        {
+          id: 'siblings',
+          command: argv('find', dirOf(p.socket), '-maxdepth', '1', '-type', 's'),
+          privileged: true,
+        },
+      );
+    }
+    steps.push({ id: 'pools', command: script(`grep -Hs '^[[:space:]]*listen' ${poolGlob}`) });
+    if (p.log) {
+      steps.push({
+        id: 'log',
+        command: script(`date '+%Y/%m/%d %H:%M:%S'; tail -n ${logLines} -- ${shellQuote(p.log)}`),
+        privileged: true,
+      });
+    }
+    return steps;
+  },
+  parse(outputs, p, ctx): Finding[] {
+    const f = finder('php-fpm', ctx.host);
+    const findings = [unitFindings(f, stepOutput(outputs, 'unit'), p.unit)];
+    if (p.socket) findings.push(socketFindings(f, outputs, p.socket));
+    findings.push(poolFindings(f, stepOutput(outputs, 'pools'), p.socket));
+    if (p.log) findings.push(...logFindings(f, stepOutput(outputs, 'log'), p.log, p.minutes));
+    return findings;
+  },
+};

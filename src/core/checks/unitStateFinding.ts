@@ -1,0 +1,95 @@
+import type { Finding } from '../model/finding.js';
+import type { finder } from './check.js';
+
+type Find = ReturnType<typeof finder>;
+
+export const systemdProperties = [
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'NRestarts',
+  'ExecMainCode',
+  'ExecMainStatus',
+  'ExecMainPID',
+  'ActiveEnterTimestamp',
+  'InactiveEnterTimestamp',
+  'StateChangeTimestamp',
+] as const;
+
+export interface UnitState {
+  unit: string;
+  loadState: string;
+  activeState: string;
+  subState: string;
+  result: string;
+  nRestarts: number;
+  /** `exited`, `killed` or `dumped` (CLD_* codes 1..3), empty when the main process never ran. */
+  execMainCode: string;
+  execMainStatus: number;
+  stateChangeTimestamp: string;
+}
+
+const cldCodes: Record<string, string> = { '0': '', '1': 'exited', '2': 'killed', '3': 'dumped' };
+
+/** Parse `systemctl show -p …` output (Key=Value lines). */
+export function parseSystemctlShow(text: string, unit: string): UnitState {
+  const props = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1).trim());
+  }
+  const get = (k: string) => props.get(k) ?? '';
+  return {
+    unit: get('Id') || unit,
+    loadState: get('LoadState'),
+    activeState: get('ActiveState'),
+    subState: get('SubState'),
+    result: get('Result'),
+    nRestarts: Number.parseInt(get('NRestarts') || '0', 10) || 0,
+    execMainCode: cldCodes[get('ExecMainCode')] ?? get('ExecMainCode'),
+    execMainStatus: Number.parseInt(get('ExecMainStatus') || '0', 10) || 0,
+    stateChangeTimestamp: get('StateChangeTimestamp'),
+  };
+}
+
+export function describeUnit(s: UnitState): string {
+  const how =
+    s.execMainCode === 'killed' || s.execMainCode === 'dumped'
+      ? `main process killed by signal ${s.execMainStatus}`
+      : s.execMainCode === 'exited' && s.execMainStatus !== 0
+        ? `main process exited with status ${s.execMainStatus}`
+        : '';
+  return [
+    `${s.unit} is ${s.activeState} (${s.subState})`,
+    s.result !== 'success' && `result ${s.result}`,
+    how,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * The `unit-state` finding for `systemctl show` output: critical when the unit is missing or
+ * not running, warn when it is activating or has restarted, ok otherwise. `data` is the
+ * UnitState plus `running` (absent for a unit that is not installed).
+ */
+export function unitStateFinding(f: Find, showStdout: string, unit: string): Finding {
+  const s = parseSystemctlShow(showStdout, unit);
+  const evidence = [
+    `${s.unit}: ActiveState=${s.activeState} SubState=${s.subState} Result=${s.result} NRestarts=${s.nRestarts} ExecMainStatus=${s.execMainStatus}${s.execMainCode ? ` (${s.execMainCode})` : ''}`,
+  ];
+  if (s.loadState === 'not-found') {
+    return f('unit-state', 'critical', `unit ${unit} is not installed`, evidence, { ...s });
+  }
+  const running = s.activeState === 'active' && (s.subState === 'running' || s.subState === 'exited');
+  const severity = running
+    ? s.nRestarts > 0
+      ? 'warn'
+      : 'ok'
+    : s.activeState === 'activating'
+      ? 'warn'
+      : 'critical';
+  return f('unit-state', severity, describeUnit(s), evidence, { ...s, running });
+}

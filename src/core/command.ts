@@ -1,0 +1,51 @@
+/**
+ * A command to run on a host. Either an argv vector (quoted here, in one place) or a fixed
+ * script that comes verbatim from a playbook or built-in check. Chat text never becomes either.
+ */
+export type Command = { argv: readonly string[] } | { script: string };
+
+const safeWord = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** POSIX single-quote a word for `sh -c`. */
+export function shellQuote(word: string): string {
+  if (word === '') return "''";
+  if (safeWord.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Render a command as one line of POSIX shell. */
+export function toShell(cmd: Command): string {
+  return 'argv' in cmd ? cmd.argv.map(shellQuote).join(' ') : cmd.script;
+}
+
+export const argv = (...words: string[]): Command => ({ argv: words });
+export const script = (text: string): Command => ({ script: text });
+
+export interface LineOptions {
+  timeoutMs: number;
+  privileged?: boolean;
+  asUser?: string;
+  /** Whether the host is configured to use `sudo -n` for privileged commands. */
+  sudo: boolean;
+}
+
+/**
+ * The argv a transport runs: C locale, a remote-side `timeout -k`, and `sudo -n` (never a
+ * password prompt) for privileged commands or another user's.
+ */
+export function commandArgv(cmd: Command, o: LineOptions): string[] {
+  const secs = Math.max(1, Math.ceil(o.timeoutMs / 1000));
+  const body = 'argv' in cmd ? [...cmd.argv] : ['sh', '-c', cmd.script];
+  const words = ['env', 'LC_ALL=C', 'timeout', '-k', '2', `${secs}s`, ...body];
+  if (o.asUser) return ['sudo', '-n', '-H', '-u', o.asUser, '--', ...words];
+  if (o.privileged && o.sudo) return ['sudo', '-n', '--', ...words];
+  return words;
+}
+
+/** The same as one line of shell, for SSH exec. */
+export function commandLine(cmd: Command, o: LineOptions): string {
+  return commandArgv(cmd, o).map(shellQuote).join(' ');
+}
+
+/** Exit status of `timeout` when the command ran out of time. */
+export const TIMEOUT_EXIT = 124;

@@ -1,0 +1,17 @@
+import type { ProgressEvent } from '../engine/progress.js';
+import type { Report } from '../model/report.js';
+
+/** Neutral messages the conversation core sends back; each chat adapter renders them. */
+export type Reply =
+  | { type: 'help'; sites: string[]; playbooks: string[] }
+  | { type: 'sites'; sites: Array<{ name: string; url: string; hosts: string[] }> }
+  | { type: 'playbooks'; playbooks: Array<{ id: string; title: string; description: string }> }
+  | { type: 'picker'; query: string; sites: string[] }
+  | { type: 'unknown-site'; query: string; suggestions: string[]; known: string[] }
+  | { type: 'not-understood'; text: string }
+  | { type: 'started'; site: string; playbook: string; joined: boolean }
+  | { type: 'progress'; site: string; event: ProgressEvent }
+  | { type: 'report'; report: Report }
+  | { type: 'error'; code: string; message: string };
+
+export type ReplySink = (reply: Reply) => void | Promise<void>;

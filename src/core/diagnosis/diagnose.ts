@@ -1,0 +1,85 @@
+import type { ProposedAction } from '../model/action.js';
+import type { Cause } from '../model/cause.js';
+import type { SiteStatus } from '../model/report.js';
+import type { DiagnosisContext, Rule } from './rule.js';
+import { hostRules } from './rules/hostRules.js';
+import { networkRules } from './rules/networkRules.js';
+import { nginxRules } from './rules/nginxRules.js';
+import { phpFpmRules } from './rules/phpFpmRules.js';
+import { resourceRules } from './rules/resourceRules.js';
+import { unitRules } from './rules/unitRules.js';
+
+export const defaultRules: Rule[] = [
+  hostRules,
+  unitRules,
+  phpFpmRules,
+  resourceRules,
+  networkRules,
+  nginxRules,
+];
+
+export interface Diagnosis {
+  status: SiteStatus;
+  causes: Cause[];
+  actions: ProposedAction[];
+}
+
+function merge(causes: Cause[]): Cause[] {
+  const byKey = new Map<string, Cause>();
+  for (const c of causes) {
+    const key = `${c.id}|${[...c.hosts].sort().join(',')}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, c);
+      continue;
+    }
+    const [hi, lo] = prev.confidence >= c.confidence ? [prev, c] : [c, prev];
+    byKey.set(key, {
+      ...hi,
+      evidence: [...new Set([...hi.evidence, ...lo.evidence])].slice(0, 10),
+      actions: [...new Map([...hi.actions, ...lo.actions].map((a) => [a.id, a])).values()],
+    });
+  }
+  return [...byKey.values()];
+}
+
+/** Findings → ranked probable causes with evidence, the site status and the proposed actions. */
+export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): Diagnosis {
+  // A generic "nginx cannot connect" cause only counts when nothing more specific explains it.
+  let causes = merge(rules.flatMap((r) => r(ctx)));
+  const specific = causes.filter((c) => c.confidence >= 0.5 && c.id !== 'host-unreachable');
+  if (specific.length > 0) {
+    causes = causes.filter(
+      (c) =>
+        !(
+          c.id === 'upstream-down' &&
+          c.title.startsWith('nginx cannot connect') &&
+          specific.some((s) => s !== c)
+        ),
+    );
+  }
+  causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+
+  const probe = ctx.findings.find((f) => f.kind === 'site-probe');
+  const critical = ctx.findings.some((f) => f.severity === 'critical');
+  const status: SiteStatus = ctx.siteFailing
+    ? 'down'
+    : critical || causes.some((c) => c.confidence >= 0.5)
+      ? 'degraded'
+      : 'healthy';
+
+  if (causes.length === 0) {
+    causes.push({
+      id: 'no-fault-found',
+      title: ctx.siteFailing
+        ? 'the site fails but no check found why: look at the application log'
+        : 'no fault found',
+      confidence: ctx.siteFailing ? 0.2 : 0.9,
+      evidence: probe ? probe.evidence : [],
+      hosts: [],
+      actions: [],
+    });
+  }
+  const actions = [...new Map(causes.flatMap((c) => c.actions).map((a) => [a.id, a])).values()];
+  return { status, causes, actions };
+}

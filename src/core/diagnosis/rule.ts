@@ -1,0 +1,67 @@
+import type { Cause } from '../model/cause.js';
+import type { Finding } from '../model/finding.js';
+import type { SiteConfig } from '../model/inventory.js';
+
+/** What every rule sees: all findings of the run and whether the site's own probe failed. */
+export interface DiagnosisContext {
+  siteName: string;
+  site: SiteConfig;
+  findings: Finding[];
+  /** The probe through the gateway returned an error status or no answer. */
+  siteFailing: boolean;
+}
+
+/** A family of evidence → cause reasoning. Pure. */
+export type Rule = (ctx: DiagnosisContext) => Cause[];
+
+export function ofKind(ctx: DiagnosisContext, kind: string, host?: string): Finding[] {
+  return ctx.findings.filter((f) => f.kind === kind && (host === undefined || f.host === host));
+}
+
+export function str(f: Finding, key: string): string | undefined {
+  const v = f.data[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function num(f: Finding, key: string): number | undefined {
+  const v = f.data[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function clamp(confidence: number): number {
+  return Math.round(Math.min(0.99, Math.max(0.01, confidence)) * 100) / 100;
+}
+
+/** Unique evidence lines, in order, at most `max`. */
+export function evidenceOf(findings: Finding[], max = 8): string[] {
+  return [...new Set(findings.flatMap((f) => f.evidence))].slice(0, max);
+}
+
+/** The names the gateway knows this site by (server_name / Host), lower-case. */
+export function siteNames(ctx: DiagnosisContext): Set<string> {
+  const names = [new URL(ctx.site.url).hostname, ctx.site.hostHeader, ...ctx.site.aliases, ctx.siteName];
+  return new Set(
+    names.filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase().replace(/:\d+$/, '')),
+  );
+}
+
+/**
+ * nginx upstream errors that belong to this site: one gateway serves many sites and its error
+ * log mixes them, so keep lines whose `server`/`host` is one of the site's names (or that name
+ * none).
+ */
+export function nginxErrors(ctx: DiagnosisContext, pred: (f: Finding) => boolean = () => true): Finding[] {
+  const names = siteNames(ctx);
+  return ofKind(ctx, 'nginx-upstream-error').filter((f) => {
+    const server = str(f, 'server')?.toLowerCase();
+    const host = str(f, 'host')?.toLowerCase().replace(/:\d+$/, '');
+    const mine =
+      (!server && !host) ||
+      (server !== undefined && names.has(server)) ||
+      (host !== undefined && names.has(host));
+    return mine && pred(f);
+  });
+}
+
+export const connectErrno = (errno: number) => (f: Finding) =>
+  str(f, 'errorKind') === 'connect-failed' && num(f, 'errno') === errno;

@@ -1,0 +1,92 @@
+import type { Cause } from '../../model/cause.js';
+import type { Finding } from '../../model/finding.js';
+import { actions } from '../actions.js';
+import { clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
+
+const portOfUrl = (url: string): number => {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+};
+
+/** Firewall blocks, upstream timeouts, DNS failures and ports nobody listens on. */
+export const networkRules: Rule = (ctx) => {
+  const causes: Cause[] = [];
+  const blockedPorts = new Set<number>();
+
+  for (const f of ofKind(ctx, 'firewall-block')) {
+    const port = num(f, 'port') ?? 0;
+    blockedPorts.add(port);
+    const symptoms: Finding[] = [
+      ...nginxErrors(
+        ctx,
+        (e) =>
+          num(e, 'upstreamPort') === port &&
+          ['upstream-timeout', 'connect-failed'].includes(str(e, 'errorKind') ?? ''),
+      ),
+      ...ofKind(ctx, 'upstream-probe').filter(
+        (p) => p.severity === 'critical' && portOfUrl(str(p, 'url') ?? 'http://x/') === port,
+      ),
+    ];
+    const rule = str(f, 'rule') ?? '';
+    causes.push({
+      id: 'firewall-block',
+      title: `a firewall rule on ${f.host} ${str(f, 'action') === 'reject' ? 'rejects' : 'drops'} traffic to port ${port}`,
+      confidence: clamp(0.55 + (symptoms.length ? 0.3 : 0) + (ctx.siteFailing ? 0.1 : 0)),
+      evidence: evidenceOf([f, ...symptoms]),
+      hosts: [f.host],
+      actions: str(f, 'tool') === 'iptables' && rule ? [actions.removeIptablesRule(f.host, rule, port)] : [],
+    });
+  }
+
+  const timeouts = [
+    ...nginxErrors(
+      ctx,
+      (e) => str(e, 'errorKind') === 'upstream-timeout' && !blockedPorts.has(num(e, 'upstreamPort') ?? -1),
+    ),
+    ...ofKind(ctx, 'upstream-probe').filter(
+      (p) => str(p, 'error') === 'timeout' && !blockedPorts.has(portOfUrl(str(p, 'url') ?? 'http://x/')),
+    ),
+  ];
+  if (timeouts.length > 0) {
+    const connecting = timeouts.some((t) => str(t, 'phase') === 'connecting' || t.kind === 'upstream-probe');
+    causes.push({
+      id: 'upstream-timeout',
+      title: connecting
+        ? 'the upstream does not accept connections in time'
+        : 'the upstream is too slow to answer',
+      confidence: clamp(0.5 + (ctx.siteFailing ? 0.15 : 0)),
+      evidence: evidenceOf(timeouts),
+      hosts: [...new Set(timeouts.map((t) => t.host))],
+      actions: [],
+    });
+  }
+
+  for (const f of ofKind(ctx, 'dns-failure')) {
+    causes.push({
+      id: 'dns-failure',
+      title: `${str(f, 'name')} does not resolve on ${f.host}`,
+      confidence: clamp(0.65 + (ctx.siteFailing ? 0.2 : 0)),
+      evidence: f.evidence,
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+
+  // nginx proxies to a TCP port that nothing listens on, while no unit of the site is down.
+  const anyUnitDown = ofKind(ctx, 'unit-state').some((u) => u.data.running !== true);
+  for (const f of ofKind(ctx, 'port-not-listening')) {
+    const port = num(f, 'port');
+    const refused = nginxErrors(ctx, (e) => num(e, 'errno') === 111 && num(e, 'upstreamPort') === port);
+    if (refused.length === 0 && !ctx.siteFailing) continue;
+    const listening = ofKind(ctx, 'listening', f.host);
+    causes.push({
+      id: anyUnitDown ? 'upstream-down' : 'upstream-port-mismatch',
+      title: `nothing listens on port ${port} on ${f.host}, where the upstream should be`,
+      confidence: clamp(0.45 + (refused.length ? 0.25 : 0) + (anyUnitDown ? 0 : 0.1)),
+      evidence: evidenceOf([f, ...refused, ...listening], 6),
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+  return causes;
+};

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { CheckCatalog } from '../checks/catalog.js';
+import { MedicError } from '../errors.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Report } from '../model/report.js';
+import type { Playbook } from '../playbooks/playbook.js';
+import { buildReport } from './buildReport.js';
+import { planRun } from './planRun.js';
+import type { ProgressListener } from './progress.js';
+import { type RunDeps, runPlaybook } from './runPlaybook.js';
+
+/** Runs a site's playbook and returns the report: the one entry point every adapter calls. */
+export class Diagnoser {
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly playbooks: ReadonlyMap<string, Playbook>,
+    private readonly catalog: CheckCatalog,
+    private readonly deps: RunDeps,
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  playbook(id: string): Playbook {
+    const p = this.playbooks.get(id);
+    if (!p)
+      throw new MedicError(
+        'playbook.unknown',
+        `no playbook "${id}" (have: ${[...this.playbooks.keys()].join(', ')})`,
+      );
+    return p;
+  }
+
+  async diagnose(
+    siteName: string,
+    opts: { playbook?: string; onProgress?: ProgressListener } = {},
+  ): Promise<Report> {
+    const site = this.inventory.sites[siteName];
+    if (!site) throw new MedicError('site.unknown', `no site "${siteName}" in the inventory`);
+    const playbook = this.playbook(opts.playbook ?? site.playbook);
+    const tasks = planRun(playbook, site, this.catalog);
+    const startedAt = this.deps.clock.now();
+    const t0 = Date.now();
+    opts.onProgress?.({
+      type: 'run-started',
+      site: siteName,
+      playbook: playbook.id,
+      hosts: [...new Set(tasks.map((t) => t.host))],
+      total: tasks.length,
+    });
+    const run = await runPlaybook(
+      { siteName, site, hosts: this.inventory.hosts, tasks },
+      this.deps,
+      opts.onProgress,
+    );
+    return buildReport({
+      id: this.newId(),
+      siteName,
+      site,
+      playbook: playbook.id,
+      startedAt,
+      durationMs: Date.now() - t0,
+      run,
+    });
+  }
+}

@@ -1,0 +1,9 @@
+import type { CheckRun } from '../model/report.js';
+
+/** Events a run emits while it goes, so chat adapters can show live progress. */
+export type ProgressEvent =
+  | { type: 'run-started'; site: string; playbook: string; hosts: string[]; total: number }
+  | { type: 'check-finished'; run: CheckRun; done: number; total: number }
+  | { type: 'host-failed'; host: string; code: string; message: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;

@@ -1,0 +1,33 @@
+import type { ProposedAction } from './action.js';
+
+export const causeIds = [
+  'upstream-down',
+  'upstream-crashing',
+  'upstream-socket-missing',
+  'upstream-socket-permission',
+  'upstream-port-mismatch',
+  'upstream-saturated',
+  'upstream-timeout',
+  'container-down',
+  'container-unhealthy',
+  'oom-killed',
+  'memory-exhausted',
+  'disk-full',
+  'inodes-full',
+  'firewall-block',
+  'dns-failure',
+  'proxy-misconfig',
+  'host-unreachable',
+  'no-fault-found',
+] as const;
+export type CauseId = (typeof causeIds)[number];
+
+/** A probable cause, ranked by confidence (0..1), with the evidence lines that support it. */
+export interface Cause {
+  id: CauseId;
+  title: string;
+  confidence: number;
+  evidence: string[];
+  hosts: string[];
+  actions: ProposedAction[];
+}

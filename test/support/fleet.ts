@@ -1,0 +1,187 @@
+/**
+ * Test harness: a private Docker engine running real fleet hosts (systemd, sshd, nginx,
+ * php-fpm) built from test/fleet. Uses the docker CLI; the product itself never does.
+ */
+import { execFile as execFileCb, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFile = promisify(execFileCb);
+const fleetDir = new URL('../fleet/', import.meta.url).pathname;
+
+function fleetEnv(): Record<string, string> {
+  const out = execFileSync('bash', ['-c', `. ${fleetDir}env.sh && env | grep ^MEDIC_`], { encoding: 'utf8' });
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+export class Fleet {
+  readonly env: Record<string, string>;
+  readonly dockerHost: string;
+  readonly keyDir: string;
+  readonly prefix = `medic-t${process.pid}`;
+  private readonly containers: string[] = [];
+  image = '';
+
+  constructor() {
+    this.env = fleetEnv();
+    this.dockerHost = `unix://${this.env.MEDIC_DOCKER_SOCK}`;
+    this.keyDir = mkdtempSync(join(tmpdir(), 'medic-keys-'));
+  }
+
+  async docker(...args: string[]): Promise<string> {
+    const { stdout } = await execFile('docker', args, {
+      env: { ...process.env, DOCKER_HOST: this.dockerHost },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout.trim();
+  }
+
+  /** Start the engine, build the cached base and the fleet image, make the test key. */
+  async prepare(): Promise<void> {
+    await execFile('bash', [join(fleetDir, 'start-dockerd.sh')]);
+    const base = (
+      await execFile('bash', [join(fleetDir, 'build-base.sh')], { maxBuffer: 1 << 24 })
+    ).stdout.trim();
+    const baseTag = base.split(' ')[0] as string;
+    const hash = createHash('sha256').update(baseTag);
+    for (const f of readdirSync(fleetDir).sort()) hash.update(f).update(readFileSync(join(fleetDir, f)));
+    this.image = `medic-fleet:${hash.digest('hex').slice(0, 12)}`;
+    const have = await this.docker('images', '-q', this.image);
+    if (!have) await this.docker('build', '-q', '--build-arg', `BASE=${baseTag}`, '-t', this.image, fleetDir);
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'medic-test',
+      '-f',
+      join(this.keyDir, 'id_ed25519'),
+    ]);
+    await this.docker('network', 'create', `${this.prefix}-net`).catch(() => '');
+  }
+
+  get privateKeyPath(): string {
+    return join(this.keyDir, 'id_ed25519');
+  }
+
+  /** Run one fleet host; resolves when sshd and nginx answer. */
+  async startHost(name: string, opts: { tmpfs?: string[] } = {}): Promise<FleetHost> {
+    const container = `${this.prefix}-${name}`;
+    const args = [
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--hostname',
+      name,
+      '--network',
+      `${this.prefix}-net`,
+      '--network-alias',
+      name,
+      '--cap-add',
+      'SYS_ADMIN',
+      '--cap-add',
+      'NET_ADMIN',
+      '--security-opt',
+      'seccomp=unconfined',
+      '--cgroupns=host',
+      '-v',
+      '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+      '--tmpfs',
+      '/run',
+      '--tmpfs',
+      '/run/lock',
+      '-v',
+      `${this.privateKeyPath}.pub:/home/deploy/.ssh/authorized_keys:ro`,
+      '-p',
+      '127.0.0.1::22',
+      '-p',
+      '127.0.0.1::80',
+      ...(opts.tmpfs ?? []).flatMap((t) => ['--tmpfs', t]),
+      this.image,
+    ];
+    await this.docker(...args);
+    this.containers.push(container);
+    const host = new FleetHost(this, name, container);
+    await host.init();
+    return host;
+  }
+
+  async stop(): Promise<void> {
+    if (this.containers.length) await this.docker('rm', '-f', ...this.containers).catch(() => '');
+    await this.docker('network', 'rm', `${this.prefix}-net`).catch(() => '');
+  }
+
+  /** A YAML inventory pointing at these hosts. */
+  writeConfig(yamlText: string): string {
+    const path = join(this.keyDir, 'medic.yaml');
+    writeFileSync(path, yamlText);
+    return path;
+  }
+}
+
+export class FleetHost {
+  sshPort = 0;
+  httpPort = 0;
+  fingerprint = '';
+
+  constructor(
+    readonly fleet: Fleet,
+    readonly name: string,
+    readonly container: string,
+  ) {}
+
+  async init(): Promise<void> {
+    const port = async (p: number) =>
+      Number((await this.fleet.docker('port', this.container, `${p}/tcp`)).split(':').pop());
+    this.sshPort = await port(22);
+    this.httpPort = await port(80);
+    await this.waitFor('systemctl is-active ssh nginx php8.2-fpm >/dev/null', 90_000);
+    const fp = await this.sh('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+    this.fingerprint = fp.split(' ')[1] as string;
+  }
+
+  /** Run a shell script inside the host as root. */
+  async sh(script: string): Promise<string> {
+    return this.fleet.docker('exec', this.container, 'sh', '-c', script);
+  }
+
+  async waitFor(script: string, timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < end) {
+      try {
+        await this.sh(script);
+        return;
+      } catch (err) {
+        last = String(err);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`${this.name}: "${script}" did not succeed in ${timeoutMs} ms: ${last}`);
+  }
+
+  /** Inventory YAML for this host (user deploy, sudo, pinned key). */
+  hostYaml(overrides: { hostKey?: string; connectTimeoutMs?: number } = {}): string {
+    return [
+      `  ${this.name}:`,
+      '    address: 127.0.0.1',
+      `    port: ${this.sshPort}`,
+      '    user: deploy',
+      `    privateKeyPath: ${this.fleet.privateKeyPath}`,
+      `    hostKey: "${overrides.hostKey ?? this.fingerprint}"`,
+      '    sudo: true',
+      `    connectTimeoutMs: ${overrides.connectTimeoutMs ?? 4000}`,
+    ].join('\n');
+  }
+}

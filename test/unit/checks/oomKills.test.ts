@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../../src/core/checks/check.js';
+import { kernelLine, oomKills, oomKillsParams, parseOomKills } from '../../../src/core/checks/oomKills.js';
+import { toShell } from '../../../src/core/command.js';
+import { siteSchema } from '../../../src/core/model/inventory.js';
+import type { ExecResult } from '../../../src/core/ports.js';
+
+// Real captures from the dev machine: two memory-cgroup OOM kills (node, python3) provoked in a
+// 64 MB cgroup-v1 memory cgroup, read through journalctl (journald run in a private mount
+// namespace), `dmesg -T` and plain `dmesg`; the script's output when no journal exists; and
+// `dmesg` as an unprivileged user with kernel.dmesg_restrict=1.
+// A global (non-cgroup) OOM cannot be provoked safely here: GLOBAL_OOM and OLD_KERNEL below are
+// written in the exact format of the kernel's mm/oom_kill.c (dump_oom_summary, __oom_kill_process;
+// OLD_KERNEL: the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair).
+const fx = (name: string) =>
+  readFileSync(new URL(`../../fixtures/oom-kills/${name}`, import.meta.url), 'utf8');
+const GLOBAL_OOM = [
+  '2026-11-22T03:10:11+0000 web1 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/php8.2-fpm.service,task=php-fpm8.2,pid=1234,uid=33',
+  '2026-11-22T03:10:11+0000 web1 kernel: Out of memory: Killed process 1234 (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0',
+].join('\n');
+const OLD_KERNEL = [
+  '[ 9123.456789] Memory cgroup out of memory: Kill process 4321 (node) score 1000 or sacrifice child',
+  '[ 9123.457001] Killed process 4321 (node) total-vm:1203456kB, anon-rss:262144kB, file-rss:20480kB, shmem-rss:0kB',
+].join('\n');
+
+const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
+  stdout,
+  stderr,
+  code,
+  signal: null,
+  durationMs: 8,
+  timedOut: false,
+});
+const ctx: CheckContext = {
+  host: 'web1',
+  siteName: 'shop',
+  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
+  now: new Date('2026-11-22T02:45:00Z'),
+};
+const run = (out: ExecResult, params: unknown = {}) =>
+  oomKills.parse({ 'kernel-log': out }, oomKillsParams.parse(params), ctx);
+
+const nodeSummary =
+  'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/medic-fx-oom,task_memcg=/medic-fx-oom,task=node,pid=543,uid=0';
+const nodeKilled =
+  'Memory cgroup out of memory: Killed process 543 (node) total-vm:984976kB, anon-rss:64768kB, file-rss:33544kB, shmem-rss:0kB, UID:0 pgtables:580kB oom_score_adj:0';
+
+describe('kernelLine', () => {
+  it('splits journal, dmesg -T and raw dmesg lines', () => {
+    expect(kernelLine(`2026-11-22T02:43:01+0000 vm kernel: ${nodeKilled}`)).toEqual({
+      time: '2026-11-22T02:43:01+0000',
+      msg: nodeKilled,
+      source: 'journal',
+    });
+    expect(kernelLine(`[Sun Nov 22 02:42:49 2026] ${nodeKilled}`)).toEqual({
+      time: 'Sun Nov 22 02:42:49 2026',
+      msg: nodeKilled,
+      source: 'dmesg',
+    });
+    expect(kernelLine(`[  450.267961] ${nodeKilled}`)).toEqual({ msg: nodeKilled, source: 'dmesg' });
+    expect(kernelLine('hello')).toBeUndefined();
+  });
+});
+
+describe('parseOomKills', () => {
+  it('merges the oom-kill summary and the Killed process line by pid', () => {
+    expect(parseOomKills(fx('journal-memcg.txt'))).toEqual([
+      {
+        pid: 543,
+        process: 'node',
+        cgroup: true,
+        time: '2026-11-22T02:43:01+0000',
+        taskMemcg: '/medic-fx-oom',
+        lines: [
+          `2026-11-22T02:43:01+0000 vm kernel: ${nodeSummary}`,
+          `2026-11-22T02:43:01+0000 vm kernel: ${nodeKilled}`,
+        ],
+      },
+      expect.objectContaining({ pid: 551, process: 'python3', cgroup: true, taskMemcg: '/medic-fx-oom' }),
+    ]);
+  });
+
+  it('reads dmesg -T and raw dmesg the same way', () => {
+    expect(parseOomKills(fx('dmesg-T.txt')).map((k) => [k.pid, k.process, k.cgroup, k.time])).toEqual([
+      [543, 'node', true, 'Sun Nov 22 02:42:49 2026'],
+      [551, 'python3', true, 'Sun Nov 22 02:42:50 2026'],
+    ]);
+    const raw = parseOomKills(fx('dmesg.txt'));
+    expect(raw.map((k) => [k.pid, k.process, k.cgroup, k.time])).toEqual([
+      [543, 'node', true, undefined],
+      [551, 'python3', true, undefined],
+    ]);
+    expect(raw[0]?.lines).toEqual([`[  450.267923] ${nodeSummary}`, `[  450.267961] ${nodeKilled}`]);
+  });
+
+  it('tells a global OOM from a cgroup one, also in the pre-4.19 format', () => {
+    expect(parseOomKills(GLOBAL_OOM)).toEqual([
+      {
+        pid: 1234,
+        process: 'php-fpm8.2',
+        cgroup: false,
+        time: '2026-11-22T03:10:11+0000',
+        taskMemcg: '/system.slice/php8.2-fpm.service',
+        lines: GLOBAL_OOM.split('\n'),
+      },
+    ]);
+    expect(parseOomKills(OLD_KERNEL)).toEqual([
+      { pid: 4321, process: 'node', cgroup: true, lines: [OLD_KERNEL.split('\n')[1]] },
+    ]);
+  });
+});
+
+describe('oomKills check', () => {
+  it('reads the kernel log with a fixed, privileged script', () => {
+    const steps = oomKills.steps(oomKillsParams.parse({}), ctx);
+    expect(steps).toEqual([
+      {
+        id: 'kernel-log',
+        command: {
+          script:
+            'journalctl -k --no-pager -o short-iso --since -60min 2>/dev/null || dmesg -T 2>/dev/null || dmesg',
+        },
+        privileged: true,
+      },
+    ]);
+    expect(
+      toShell(oomKills.steps(oomKillsParams.parse({ minutes: 15 }), ctx)[0]?.command ?? { argv: [] }),
+    ).toBe(
+      'journalctl -k --no-pager -o short-iso --since -15min 2>/dev/null || dmesg -T 2>/dev/null || dmesg',
+    );
+    expect(oomKillsParams.safeParse({ minutes: "a'b; rm -rf /" }).success).toBe(false);
+    expect(oomKillsParams.safeParse({ minutes: 1.5 }).success).toBe(false);
+    expect(oomKillsParams.safeParse({ minutes: 0 }).success).toBe(false);
+  });
+
+  it('reports one critical oom-kill finding per killed process', () => {
+    const f = run(res(fx('journal-memcg.txt')));
+    expect(f).toHaveLength(2);
+    expect(f[0]).toEqual({
+      check: 'oom-kills',
+      host: 'web1',
+      kind: 'oom-kill',
+      severity: 'critical',
+      summary: 'kernel killed node (pid 543) at 2026-11-22T02:43:01+0000: memory cgroup /medic-fx-oom full',
+      evidence: [
+        `2026-11-22T02:43:01+0000 vm kernel: ${nodeSummary}`,
+        `2026-11-22T02:43:01+0000 vm kernel: ${nodeKilled}`,
+      ],
+      data: {
+        pid: 543,
+        process: 'node',
+        cgroup: true,
+        time: '2026-11-22T02:43:01+0000',
+        taskMemcg: '/medic-fx-oom',
+      },
+    });
+    expect(f[1]?.data).toMatchObject({ pid: 551, process: 'python3', cgroup: true });
+  });
+
+  it('reports a global OOM kill', () => {
+    expect(run(res(GLOBAL_OOM))[0]).toMatchObject({
+      kind: 'oom-kill',
+      severity: 'critical',
+      summary: 'kernel killed php-fpm8.2 (pid 1234) at 2026-11-22T03:10:11+0000: system out of memory',
+      data: { pid: 1234, process: 'php-fpm8.2', cgroup: false },
+    });
+  });
+
+  it('reports raw dmesg kills without a time', () => {
+    const f = run(res(fx('dmesg.txt')));
+    expect(f.map((x) => x.summary)).toEqual([
+      'kernel killed node (pid 543): memory cgroup /medic-fx-oom full',
+      'kernel killed python3 (pid 551): memory cgroup /medic-fx-oom full',
+    ]);
+    expect(f[0]?.data).not.toHaveProperty('time');
+  });
+
+  it('caps a storm of kills at the 20 most recent and counts the rest', () => {
+    const lines = Array.from(
+      { length: 25 },
+      (_, i) =>
+        `[ ${100 + i}.000000] Out of memory: Killed process ${2000 + i} (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0`,
+    );
+    const f = run(res(lines.join('\n')));
+    expect(f).toHaveLength(21);
+    expect(f[0]?.data.pid).toBe(2005);
+    expect(f[20]).toMatchObject({
+      kind: 'oom-kills-more',
+      severity: 'info',
+      summary: '5 earlier OOM kills not listed',
+      data: { total: 25, shown: 20 },
+    });
+  });
+
+  it('says none when the kernel log has no OOM kills', () => {
+    expect(run(res(fx('no-journal-entries.txt')), { minutes: 30 })).toEqual([
+      {
+        check: 'oom-kills',
+        host: 'web1',
+        kind: 'oom-none',
+        severity: 'ok',
+        summary: 'no OOM kills in the kernel log in the last 30 min',
+        evidence: [],
+        data: { minutes: 30, source: 'journal' },
+      },
+    ]);
+    const boot = fx('dmesg-T.txt')
+      .split('\n')
+      .filter((l) => !/oom|Killed process/i.test(l))
+      .join('\n');
+    expect(run(res(boot))[0]).toMatchObject({
+      kind: 'oom-none',
+      summary: 'no OOM kills in the kernel log since boot',
+      data: { minutes: 60, source: 'dmesg' },
+    });
+  });
+
+  it('says unknown when the kernel log is not readable', () => {
+    expect(run(res('', 1, fx('dmesg-denied.stderr.txt')))).toEqual([
+      {
+        check: 'oom-kills',
+        host: 'web1',
+        kind: 'oom-unknown',
+        severity: 'info',
+        summary: 'kernel log not readable (no permission): OOM kills unknown',
+        evidence: ['dmesg: read kernel buffer failed: Operation not permitted'],
+        data: { minutes: 60 },
+      },
+    ]);
+    expect(run(res('', 1, fx('sudo-password.stderr.txt')))[0]).toMatchObject({
+      kind: 'oom-unknown',
+      evidence: ['sudo: a password is required'],
+    });
+  });
+
+  it('reports missing tools as info', () => {
+    expect(run(res('', 127, fx('tools-missing.stderr.txt')))).toEqual([
+      {
+        check: 'oom-kills',
+        host: 'web1',
+        kind: 'tool-missing',
+        severity: 'info',
+        summary: 'neither journalctl nor dmesg is installed, cannot check OOM kills',
+        evidence: ['/bin/sh: 1: dmesg: not found'],
+        data: { tool: 'dmesg' },
+      },
+    ]);
+  });
+
+  it('reports garbage output as unparseable', () => {
+    expect(run(res('<html><body>hi</body></html>\n'))).toEqual([
+      {
+        check: 'oom-kills',
+        host: 'web1',
+        kind: 'unparseable',
+        severity: 'warn',
+        summary: 'could not make sense of journalctl/dmesg output, cannot check OOM kills',
+        evidence: ['<html><body>hi</body></html>'],
+        data: { tool: 'journalctl/dmesg' },
+      },
+    ]);
+  });
+});
