@@ -23,6 +23,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const fleet = new Fleet();
 await fleet.prepare();
 try {
+  await fleet.startHost('web2'); // web1's nginx proxies api.example.com to web2
   const web1 = await fleet.startHost('web1');
   const config = fleet.writeConfig(`
 hosts:

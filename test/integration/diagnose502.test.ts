@@ -112,7 +112,7 @@ describe('medic diagnose against real fleet hosts', () => {
     expect(ev).toMatch(
       /connect\(\) to unix:\/run\/php\/php8\.2-fpm\.sock failed \(2: No such file or directory\)/,
     );
-    expect(r.actions.map((a) => a.id)).toContain('restart-unit:web1:php8.2-fpm');
+    expect(r.actions.map((a) => a.id)).toContain('restart-unit:web1:php8.2-fpm.service');
   });
 
   it('php-fpm killed and not restarted: upstream-down, killed by signal 9, nginx 111', async () => {

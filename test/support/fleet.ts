@@ -146,7 +146,11 @@ export class FleetHost {
       Number((await this.fleet.docker('port', this.container, `${p}/tcp`)).split(':').pop());
     this.sshPort = await port(22);
     this.httpPort = await port(80);
-    await this.waitFor('systemctl is-active ssh nginx php8.2-fpm >/dev/null', 90_000);
+    // `systemctl is-active a b c` succeeds when any one is active: check each unit.
+    await this.waitFor(
+      'for u in ssh nginx php8.2-fpm; do systemctl is-active -q "$u" || exit 1; done',
+      90_000,
+    );
     const fp = await this.sh('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
     this.fingerprint = fp.split(' ')[1] as string;
   }

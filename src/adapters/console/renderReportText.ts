@@ -30,6 +30,8 @@ export function renderReportText(report: Report, style: TextStyle = { color: fal
       `  playbook ${report.playbook} · hosts ${report.hosts.join(', ')} · ${seconds(report.durationMs)} · report ${report.id}`,
     ),
   );
+  const probe = report.findings.find((f) => f.kind === 'site-probe');
+  if (probe?.evidence[0]) out.push(`  probe: ${probe.evidence[0]}`);
   out.push('');
   out.push(p('bold', 'Probable causes'));
   report.causes.slice(0, 5).forEach((c, i) => {

@@ -30,6 +30,8 @@ export interface HostCheck<P = unknown> {
   scope: 'host';
   id: string;
   title: string;
+  /** Runs in the first phase, with the gateway probe (it is a probe too, not a log reader). */
+  probe?: boolean;
   /** Strict zod schema of the check's YAML parameters (merged from playbook and service). */
   params: z.ZodType<P>;
   steps(params: P, ctx: CheckContext): CheckStep[];

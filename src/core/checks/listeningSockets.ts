@@ -170,7 +170,13 @@ export const listeningSockets: HostCheck<ListeningSocketsParams> = {
       const first = on.find((s) => s.process !== undefined) ?? on[0];
       if (!first) {
         findings.push(
-          f('port-not-listening', 'critical', `nothing listens on TCP port ${port}`, [], { port }),
+          f(
+            'port-not-listening',
+            'critical',
+            `nothing listens on TCP port ${port}`,
+            [`${ctx.host}: no LISTEN socket on TCP port ${port} (ss -ltn)`],
+            { port },
+          ),
         );
         continue;
       }

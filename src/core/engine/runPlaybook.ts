@@ -134,8 +134,9 @@ export async function runPlaybook(
     for (const host of new Set(input.tasks.filter((t) => t.check.scope === 'host').map((t) => t.host))) {
       transportFor(host).warm?.();
     }
-    await Promise.all(input.tasks.filter((t) => t.check.scope === 'site').map(runTask));
-    await Promise.all(input.tasks.filter((t) => t.check.scope === 'host').map(runTask));
+    const first = (t: CheckTask) => t.check.scope === 'site' || t.check.probe === true;
+    await Promise.all(input.tasks.filter(first).map(runTask));
+    await Promise.all(input.tasks.filter((t) => !first(t)).map(runTask));
   } finally {
     await Promise.all([...transports.values()].map((t) => t.close().catch(() => undefined)));
   }

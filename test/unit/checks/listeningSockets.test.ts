@@ -180,7 +180,7 @@ describe('listeningSockets check', () => {
         kind: 'port-not-listening',
         severity: 'critical',
         summary: 'nothing listens on TCP port 8080',
-        evidence: [],
+        evidence: ['app1: no LISTEN socket on TCP port 8080 (ss -ltn)'],
         data: { port: 8080 },
       },
     ]);

@@ -72,18 +72,31 @@ export const networkRules: Rule = (ctx) => {
     });
   }
 
-  // nginx proxies to a TCP port that nothing listens on, while no unit of the site is down.
-  const anyUnitDown = ofKind(ctx, 'unit-state').some((u) => u.data.running !== true);
+  // The upstream's port: nothing listens there, or only on an address the upstream URL does not use.
   for (const f of ofKind(ctx, 'port-not-listening')) {
     const port = num(f, 'port');
-    const refused = nginxErrors(ctx, (e) => num(e, 'errno') === 111 && num(e, 'upstreamPort') === port);
-    if (refused.length === 0 && !ctx.siteFailing) continue;
-    const listening = ofKind(ctx, 'listening', f.host);
+    const symptoms = [
+      ...nginxErrors(ctx, (e) => num(e, 'errno') === 111 && num(e, 'upstreamPort') === port),
+      ...ofKind(ctx, 'upstream-probe').filter(
+        (p) => str(p, 'error') === 'refused' && portOfUrl(str(p, 'url') ?? 'http://x/') === port,
+      ),
+    ];
+    if (symptoms.length === 0 && !ctx.siteFailing) continue;
     causes.push({
-      id: anyUnitDown ? 'upstream-down' : 'upstream-port-mismatch',
+      id: 'upstream-down',
       title: `nothing listens on port ${port} on ${f.host}, where the upstream should be`,
-      confidence: clamp(0.45 + (refused.length ? 0.25 : 0) + (anyUnitDown ? 0 : 0.1)),
-      evidence: evidenceOf([f, ...refused, ...listening], 6),
+      confidence: clamp(0.45 + (symptoms.length ? 0.25 : 0) + (ctx.siteFailing ? 0.1 : 0)),
+      evidence: evidenceOf([f, ...symptoms], 6),
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+  for (const f of ofKind(ctx, 'port-wrong-address')) {
+    causes.push({
+      id: 'upstream-port-mismatch',
+      title: f.summary,
+      confidence: clamp(0.5 + (ctx.siteFailing ? 0.3 : 0)),
+      evidence: f.evidence,
       hosts: [f.host],
       actions: [],
     });

@@ -16,7 +16,8 @@ function upstreamGoneErrors(ctx: DiagnosisContext, socket: string | undefined): 
 
 /** The socket a php-fpm service of this unit listens on, if the site declares one. */
 function socketOf(ctx: DiagnosisContext, unit: string): string | undefined {
-  const svc = ctx.site.services.find((s) => s.unit === unit && typeof s.socket === 'string');
+  const bare = (u: unknown) => String(u).replace(/\.service$/, '');
+  const svc = ctx.site.services.find((s) => bare(s.unit) === bare(unit) && typeof s.socket === 'string');
   return svc?.socket as string | undefined;
 }
 

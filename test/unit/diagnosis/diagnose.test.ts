@@ -1,0 +1,152 @@
+/**
+ * Diagnosis rules fed by the checks' own parsers on verbatim captured outputs
+ * (test/fixtures), so rules and parsers agree on the shape of findings.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../../src/core/checks/check.js';
+import { nginxErrors, nginxErrorsParams } from '../../../src/core/checks/nginxErrors.js';
+import { oomKills } from '../../../src/core/checks/oomKills.js';
+import { phpFpm } from '../../../src/core/checks/phpFpm.js';
+import { systemdUnit } from '../../../src/core/checks/systemdUnit.js';
+import { diagnose } from '../../../src/core/diagnosis/diagnose.js';
+import type { Finding } from '../../../src/core/model/finding.js';
+import type { SiteConfig } from '../../../src/core/model/inventory.js';
+import type { ExecResult } from '../../../src/core/ports.js';
+
+const fx = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
+const out = (stdout: string, code = 0, stderr = ''): ExecResult => ({
+  stdout,
+  stderr,
+  code,
+  signal: null,
+  durationMs: 1,
+  timedOut: false,
+});
+
+const site: SiteConfig = {
+  url: 'https://shop.example.com/',
+  aliases: ['www.shop.example.com'],
+  hosts: ['web1'],
+  upstreams: [],
+  services: [{ kind: 'php-fpm', unit: 'php8.2-fpm', socket: '/run/php/php8.2-fpm.sock' }],
+  playbook: '502-triage',
+};
+const ctx: CheckContext = { host: 'web1', siteName: 'shop', site, now: new Date('2026-11-22T02:45:00Z') };
+
+/** Real nginx error-log lines from the provoked capture, keeping only those matching `re`. */
+function nginxLines(re: RegExp, server = 'shop.example.com'): Finding[] {
+  const [date, ...lines] = fx('nginx-errors/provoked.txt').split('\n');
+  const kept = lines.filter((l) => re.test(l)).map((l) => l.replace(/server: [a-z.]+/, `server: ${server}`));
+  expect(kept.length).toBeGreaterThan(0);
+  return nginxErrors.parse({ tail: out([date, ...kept].join('\n')) }, nginxErrorsParams.parse({}), ctx);
+}
+
+const unit = (file: string) =>
+  systemdUnit.parse({ show: out(fx(`php-fpm/${file}`)) }, { unit: 'php8.2-fpm' }, ctx);
+const probe = (status: number): Finding => ({
+  check: 'http-probe',
+  host: 'medic',
+  kind: 'site-probe',
+  severity: status >= 500 ? 'critical' : 'ok',
+  summary: `site answers ${status}`,
+  evidence: [`GET https://shop.example.com/ -> ${status}`],
+  data: { status },
+});
+
+function run(findings: Finding[], siteFailing = true) {
+  return diagnose({
+    siteName: 'shop',
+    site,
+    findings: [probe(siteFailing ? 502 : 200), ...findings],
+    siteFailing,
+  });
+}
+
+describe('diagnose', () => {
+  it('healthy: no fault found, status healthy', () => {
+    const d = run(unit('show-active.txt'), false);
+    expect(d.status).toBe('healthy');
+    expect(d.causes.map((c) => c.id)).toEqual(['no-fault-found']);
+  });
+
+  it('a failed unit killed by SIGKILL plus nginx refused: upstream-down with restart', () => {
+    const d = run([...unit('show-failed.txt'), ...nginxLines(/\(111: Connection refused\)/)]);
+    expect(d.status).toBe('down');
+    expect(d.causes[0]?.id).toBe('upstream-down');
+    expect(d.causes[0]?.title).toMatch(/killed by signal 9, not restarted/);
+    expect(d.causes[0]?.evidence.some((e) => e.includes('Result=signal'))).toBe(true);
+    expect(d.actions[0]).toMatchObject({ kind: 'restart-unit', risk: 'restart', host: 'web1' });
+  });
+
+  it('nginx EACCES on the socket: upstream-socket-permission', () => {
+    const d = run([...unit('show-active.txt'), ...nginxLines(/\(13: Permission denied\)/)]);
+    expect(d.causes[0]?.id).toBe('upstream-socket-permission');
+    expect(d.causes[0]?.evidence[0]).toMatch(/\(13: Permission denied\) while connecting to upstream/);
+  });
+
+  it('pm.max_children reached and EAGAIN: upstream-saturated', () => {
+    const fpm = phpFpm.parse(
+      {
+        unit: out(fx('php-fpm/show-active.txt')),
+        pools: out(fx('php-fpm/listen-default.txt')),
+        log: out(fx('php-fpm/log-saturated.txt')),
+      },
+      phpFpm.params.parse({ unit: 'php8.2-fpm', log: '/var/log/php8.2-fpm.log' }),
+      ctx,
+    );
+    const d = run([...fpm, ...nginxLines(/\(11: Resource temporarily unavailable\)/)]);
+    expect(d.causes[0]?.id).toBe('upstream-saturated');
+    expect(d.causes[0]?.evidence.join('\n')).toMatch(/server reached pm.max_children/);
+  });
+
+  it('a kernel OOM kill plus a prematurely closed upstream: oom-killed', () => {
+    const oom = oomKills.parse(
+      { 'kernel-log': out(fx('oom-kills/journal-memcg.txt')) },
+      { minutes: 60 },
+      ctx,
+    );
+    const d = run([...unit('show-active.txt'), ...oom, ...nginxLines(/prematurely closed connection/)]);
+    expect(d.causes[0]?.id).toBe('oom-killed');
+    expect(d.causes[0]?.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(d.causes[0]?.evidence.join('\n')).toMatch(/Killed process \d+ \(/);
+  });
+
+  it('ignores error lines of other sites on a shared gateway', () => {
+    const d = run(nginxLines(/\(111: Connection refused\)/, 'blog.example.org'), false);
+    expect(d.causes.map((c) => c.id)).toEqual(['no-fault-found']);
+  });
+
+  it('a running unit that keeps restarting: upstream-crashing', () => {
+    const f = unit('show-active.txt').map((x) => ({ ...x, data: { ...x.data, nRestarts: 7 } }));
+    const d = run(f);
+    expect(d.causes[0]?.id).toBe('upstream-crashing');
+    expect(d.causes[0]?.title).toMatch(/restarted 7 time/);
+  });
+
+  it('php-fpm up, socket gone, another socket present: proxy-misconfig', () => {
+    const missing: Finding = {
+      check: 'php-fpm',
+      host: 'web1',
+      kind: 'fpm-socket-missing',
+      severity: 'critical',
+      summary: 'socket missing',
+      evidence: ["stat: cannot statx '/run/php/php8.2-fpm.sock': No such file or directory"],
+      data: { socket: '/run/php/php8.2-fpm.sock', others: ['/run/php/php8.3-fpm.sock'] },
+    };
+    const d = run([
+      ...unit('show-active.txt').map((x) => ({ ...x, data: { ...x.data, unit: 'php8.2-fpm.service' } })),
+      missing,
+      ...nginxLines(/\(2: No such file/),
+    ]);
+    expect(d.causes[0]?.id).toBe('proxy-misconfig');
+    expect(d.causes[0]?.title).toMatch(/php8\.3-fpm\.sock/);
+  });
+
+  it('ranks by confidence and never proposes the same action twice', () => {
+    const d = run([...unit('show-failed.txt'), ...unit('show-failed.txt'), ...nginxLines(/\(111/)]);
+    const confs = d.causes.map((c) => c.confidence);
+    expect([...confs].sort((a, b) => b - a)).toEqual(confs);
+    expect(new Set(d.actions.map((a) => a.id)).size).toBe(d.actions.length);
+  });
+});
