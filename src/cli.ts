@@ -33,7 +33,13 @@ function open(flags: { config?: string | undefined }): Medic {
   return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn' });
 }
 
-export async function cli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+type Out = NodeJS.WritableStream & { isTTY?: boolean };
+
+export async function cli(
+  argv: string[],
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -75,7 +81,7 @@ export async function cli(argv: string[], out = process.stdout, err = process.st
         values.json
           ? `${JSON.stringify(report, null, 2)}\n`
           : renderReportText(report, {
-              color: !values['no-color'] && Boolean((out as NodeJS.WriteStream).isTTY),
+              color: !values['no-color'] && Boolean(out.isTTY),
             }),
       );
       return report.status === 'healthy' ? EXIT.ok : EXIT.fault;
@@ -112,7 +118,7 @@ export async function cli(argv: string[], out = process.stdout, err = process.st
 }
 
 /** Errors reach the terminal as code + safe message; a ConfigError lists every problem. */
-export function reportError(e: unknown, err = process.stderr): number {
+export function reportError(e: unknown, err: Out = process.stderr): number {
   if (e instanceof ConfigError) {
     err.write(`${e.file}: ${e.problems.length} problem(s)\n`);
     for (const p of e.problems) err.write(`  ${formatProblem(p)}\n`);

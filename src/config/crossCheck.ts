@@ -6,17 +6,28 @@ export interface PathProblem {
   message: string;
 }
 
-/** References between parts of the config: hosts named by sites, services' own fields. */
+/**
+ * References between parts of the config: hosts named by sites, services' own fields. Runs on
+ * the raw document too (when the schema failed), so it tolerates missing parts.
+ */
 export function crossCheck(config: MedicConfig): PathProblem[] {
   const problems: PathProblem[] = [];
-  const hostNames = Object.keys(config.hosts);
+  const hostNames = Object.keys(config.hosts ?? {});
   const knownHost = (name: string, path: PropertyKey[]) => {
     if (!hostNames.includes(name)) {
       problems.push({ path, message: `unknown host "${name}" (hosts: ${hostNames.join(', ') || 'none'})` });
     }
   };
   const aliasOwner = new Map<string, string>();
-  for (const [siteName, site] of Object.entries(config.sites)) {
+  for (const [siteName, raw] of Object.entries(config.sites ?? {})) {
+    const r = raw as Partial<MedicConfig['sites'][string]>;
+    const site = {
+      ...r,
+      aliases: r.aliases ?? [],
+      upstreams: r.upstreams ?? [],
+      services: r.services ?? [],
+    } as MedicConfig['sites'][string];
+    if (!Array.isArray(site.hosts)) continue;
     const at = (...rest: PropertyKey[]) => ['sites', siteName, ...rest];
     site.hosts.forEach((h, i) => {
       knownHost(h, at('hosts', i));

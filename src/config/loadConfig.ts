@@ -62,19 +62,26 @@ export function parseConfig(text: string, file: string): MedicConfig {
     const line = lineOf(path);
     return { path: yamlPath(path), ...(line ? { line } : {}), message };
   };
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      file,
-      parsed.error.issues.flatMap((i) =>
+  const raw = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(raw);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((i) =>
         i.code === 'unrecognized_keys'
           ? i.keys.map((k) => problem([...i.path, k], 'unknown key'))
           : [problem(i.path, i.message)],
-      ),
+      );
+  let refs: ConfigProblem[] = [];
+  try {
+    refs = crossCheck(parsed.success ? parsed.data : (raw as MedicConfig)).map((p) =>
+      problem(p.path, p.message),
     );
+  } catch {
+    // the raw document is too malformed to follow references; the schema problems say why
   }
-  const problems = crossCheck(parsed.data).map((p) => problem(p.path, p.message));
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  const seen = new Set(problems.map((p) => p.path));
+  problems.push(...refs.filter((r) => !seen.has(r.path)));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
   return parsed.data;
 }
 

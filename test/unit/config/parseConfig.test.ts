@@ -90,3 +90,16 @@ describe('parseConfig', () => {
     expect(p[0]?.line).toBeGreaterThan(0);
   });
 });
+
+describe('parseConfig with several kinds of problem', () => {
+  it('reports schema problems and broken references together', () => {
+    const p = problems(
+      'hosts:\n  web1: { address: x, user: u, hostKey: "bad", color: red }\nsites:\n  s: { url: "http://a/", hosts: [web2] }\n',
+    );
+    expect(p.map((x) => `${x.line} ${x.path}`)).toEqual([
+      '2 hosts.web1.hostKey',
+      '2 hosts.web1.color',
+      '4 sites.s.hosts[0]',
+    ]);
+  });
+});
