@@ -36,6 +36,7 @@ beforeAll(async () => {
   web2 = await fleet.startHost('web2');
   web3 = await fleet.startHost('web3');
   web1 = await fleet.startHost('web1', { tmpfs: ['/srv/data:size=1m,mode=1777'] });
+  await web1.sh('cp /etc/php/8.2/fpm/pool.d/www.conf /etc/php/8.2/fpm/pool.d/www.conf.orig');
   const site = (host: string) => `    url: http://127.0.0.1:${web1.httpPort}/\n    hostHeader: ${host}`;
   config = fleet.writeConfig(`
 hosts:
@@ -50,7 +51,7 @@ ${site('shop.example.com')}
     hosts: [web1]
     services:
       - { kind: systemd, unit: php8.2-fpm }
-      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log }
+      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log, statusUrl: "http://127.0.0.1/fpm-status" }
       - { kind: nginx }
   api:
 ${site('api.example.com')}
@@ -80,7 +81,9 @@ afterEach(async () => {
   // Back to a healthy fleet, with an empty error log: the next scenario is a fresh incident.
   await fleet.docker('unpause', web3.container).catch(() => '');
   await web1.sh(
-    'rm -f /srv/data/fill; systemctl reset-failed php8.2-fpm; systemctl start php8.2-fpm; truncate -s0 /var/log/nginx/error.log',
+    'pkill -x curl; rm -f /srv/data/fill /var/www/shop/slow.php;' +
+      ' cp /etc/php/8.2/fpm/pool.d/www.conf.orig /etc/php/8.2/fpm/pool.d/www.conf; systemctl reset-failed php8.2-fpm;' +
+      ' systemctl restart php8.2-fpm; truncate -s0 /var/log/nginx/error.log /var/log/php8.2-fpm.log',
   );
   await web2.sh('iptables -D INPUT -p tcp --dport 8080 -j DROP 2>/dev/null || true');
 });
@@ -139,6 +142,27 @@ describe('medic diagnose against real fleet hosts', () => {
       /upstream timed out \(110: Connection timed out\) while connecting to upstream|web2:8080/,
     );
     expect(r.actions.find((a) => a.kind === 'firewall-open')?.risk).toBe('config');
+  });
+
+  it('pool saturated (pm.max_children reached by slow requests): upstream-saturated', async () => {
+    await web1.sh(
+      "sed -i 's/^pm.max_children = .*/pm.max_children = 2/; s/^pm.start_servers = .*/pm.start_servers = 1/;" +
+        " s/^pm.min_spare_servers = .*/pm.min_spare_servers = 1/; s/^pm.max_spare_servers = .*/pm.max_spare_servers = 2/'" +
+        " /etc/php/8.2/fpm/pool.d/www.conf && systemctl restart php8.2-fpm && printf '<?php sleep(20);' > /var/www/shop/slow.php",
+    );
+    await web1.sh(
+      "for i in 1 2 3 4 5 6; do curl -s -o /dev/null -m 25 -H 'Host: shop.example.com' http://127.0.0.1/slow.php & done; sleep 2",
+    );
+    const r = await diagnose('shop');
+    expect(r.status).toBe('down');
+    expect(top(r)?.id).toBe('upstream-saturated');
+    const ev = top(r)?.evidence.join('\n') ?? '';
+    expect(ev).toMatch(/server reached pm.max_children setting \(2\)/);
+    expect(
+      r.findings.some(
+        (f) => f.kind === 'fpm-status-timeout' || (f.kind === 'fpm-status' && f.severity === 'critical'),
+      ),
+    ).toBe(true);
   });
 
   it('disk filled to 100%: disk-full on the small mount', async () => {

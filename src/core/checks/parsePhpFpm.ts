@@ -102,3 +102,41 @@ export function parseStatLine(text: string): StatLine | undefined {
   if (!m?.[1] || m[2] === undefined || m[3] === undefined || !m[4] || m[5] === undefined) return undefined;
   return { type: m[1], owner: m[2], group: m[3], mode: m[4], name: m[5] };
 }
+
+/** The fields Medic reads from php-fpm's status page (`?json`). */
+export interface FpmStatus {
+  pool: string;
+  listenQueue: number;
+  maxListenQueue: number;
+  idle: number;
+  active: number;
+  total: number;
+  maxChildrenReached: number;
+  slowRequests: number;
+}
+
+/** Parse php-fpm's `status?json` body; null when it is not the status page. */
+export function parseFpmStatus(body: string): FpmStatus | null {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const n = (k: string) => (typeof raw[k] === 'number' ? (raw[k] as number) : Number.NaN);
+  const s: FpmStatus = {
+    pool: typeof raw.pool === 'string' ? raw.pool : '?',
+    listenQueue: n('listen queue'),
+    maxListenQueue: n('max listen queue'),
+    idle: n('idle processes'),
+    active: n('active processes'),
+    total: n('total processes'),
+    maxChildrenReached: n('max children reached'),
+    slowRequests: n('slow requests'),
+  };
+  return Object.values(s).some((v) => typeof v === 'number' && Number.isNaN(v)) ? null : s;
+}
+
+export function describeFpmStatus(s: FpmStatus): string {
+  return `pool ${s.pool}: listen queue ${s.listenQueue} (max ${s.maxListenQueue}), idle ${s.idle}, active ${s.active}/${s.total}, max children reached ${s.maxChildrenReached}, slow requests ${s.slowRequests}`;
+}

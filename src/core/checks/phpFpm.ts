@@ -4,7 +4,14 @@ import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
 import { type CheckStep, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
 import { nginxTime } from './parseNginxErrorLog.js';
-import { fpmSaturation, parseFpmLogLine, parsePoolListen, parseStatLine } from './parsePhpFpm.js';
+import {
+  describeFpmStatus,
+  fpmSaturation,
+  parseFpmLogLine,
+  parseFpmStatus,
+  parsePoolListen,
+  parseStatLine,
+} from './parsePhpFpm.js';
 import { firstLines, stepFailure, unparseable } from './stepFailure.js';
 import { systemdUnitParams } from './systemdUnit.js';
 import { systemdProperties, unitStateFinding } from './unitStateFinding.js';
@@ -19,6 +26,8 @@ export const phpFpmParams = z
     /** The FPM error log, e.g. /var/log/php8.2-fpm.log. */
     log: absolutePath.optional(),
     minutes: z.number().int().positive().default(60),
+    /** php-fpm's status page as served on the host (pm.status_path behind nginx), e.g. http://127.0.0.1/fpm-status */
+    statusUrl: z.string().url().optional(),
   })
   .strict();
 export type PhpFpmParams = z.infer<typeof phpFpmParams>;
@@ -134,6 +143,29 @@ function logFindings(f: Find, out: ExecResult, log: string, minutes: number): Fi
   );
 }
 
+/** The status page: a queue with no idle worker is saturation now; a timeout means the pool is too busy to answer. */
+function statusFinding(f: Find, out: ExecResult, url: string): Finding {
+  if (out.code === 28) {
+    return f(
+      'fpm-status-timeout',
+      'warn',
+      `php-fpm status page did not answer within 3 s (pool busy?)`,
+      firstLines(out.stderr, 1),
+      { statusUrl: url },
+    );
+  }
+  const failed = stepFailure(f, out, 'curl', 'php-fpm status page');
+  if (failed) return failed;
+  const s = parseFpmStatus(out.stdout);
+  if (!s) return unparseable(f, 'curl', 'php-fpm status page', out.stdout);
+  const saturatedNow = s.listenQueue > 0 && s.idle === 0;
+  const severity = saturatedNow ? 'critical' : s.maxChildrenReached > 0 ? 'warn' : 'ok';
+  const summary = saturatedNow
+    ? `php-fpm pool ${s.pool} is saturated: ${s.listenQueue} request(s) queued, no idle worker`
+    : `php-fpm pool ${s.pool}: ${s.active}/${s.total} workers busy`;
+  return f('fpm-status', severity, summary, [describeFpmStatus(s)], { ...s, saturatedNow, statusUrl: url });
+}
+
 export const phpFpm: HostCheck<PhpFpmParams> = {
   scope: 'host',
   id: 'php-fpm',
@@ -161,6 +193,14 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
         privileged: true,
       });
     }
+    if (p.statusUrl) {
+      const url = new URL(p.statusUrl);
+      url.searchParams.set('json', '');
+      steps.push({
+        id: 'status',
+        command: argv('curl', '-sS', '--max-time', '3', '--', url.toString().replace(/json=$/, 'json')),
+      });
+    }
     return steps;
   },
   parse(outputs, p, ctx): Finding[] {
@@ -169,6 +209,7 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
     if (p.socket) findings.push(socketFindings(f, outputs, p.socket));
     findings.push(poolFindings(f, stepOutput(outputs, 'pools'), p.socket));
     if (p.log) findings.push(...logFindings(f, stepOutput(outputs, 'log'), p.log, p.minutes));
+    if (p.statusUrl) findings.push(statusFinding(f, stepOutput(outputs, 'status'), p.statusUrl));
     return findings;
   },
 };

@@ -55,7 +55,7 @@ describe('php-fpm params and steps', () => {
     expect(() => phpFpmParams.parse({ unit: "a'b; rm -rf /" })).toThrow();
     expect(() => phpFpmParams.parse({ unit: 'php8.2-fpm', socket: 'run/php.sock' })).toThrow();
     expect(() => phpFpmParams.parse({ unit: 'php8.2-fpm', nope: 1 })).toThrow();
-    expect(Object.keys(phpFpmParams.shape)).toEqual(['unit', 'socket', 'log', 'minutes']);
+    expect(Object.keys(phpFpmParams.shape)).toEqual(['unit', 'socket', 'log', 'minutes', 'statusUrl']);
   });
 
   it('runs systemctl and the pool grep when only the unit is known', () => {

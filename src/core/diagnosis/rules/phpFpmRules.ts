@@ -42,7 +42,12 @@ export const phpFpmRules: Rule = (ctx) => {
     });
   }
 
-  const saturated = [...ofKind(ctx, 'fpm-saturated'), ...nginxErrors(ctx, connectErrno(11))];
+  const saturated = [
+    ...ofKind(ctx, 'fpm-saturated'),
+    ...ofKind(ctx, 'fpm-status').filter((f) => f.data.saturatedNow === true),
+    ...ofKind(ctx, 'fpm-status-timeout').filter((f) => runningUnit(f.host)),
+    ...nginxErrors(ctx, connectErrno(11)),
+  ];
   if (saturated.length > 0) {
     const hosts = [...new Set(saturated.map((s) => s.host))];
     const units = ofKind(ctx, 'unit-state').filter(
