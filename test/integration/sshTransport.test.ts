@@ -92,6 +92,28 @@ describe('SshTransport', () => {
     expect(await web.sh('test -e /tmp/pwned && echo yes || echo no')).toBe('no');
   });
 
+  it('authenticates through ssh-agent when no key file is configured', async () => {
+    const sock = join(fleet.keyDir, 'agent.sock');
+    const agent = execFileSync('ssh-agent', ['-a', sock], { encoding: 'utf8' });
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent)?.[1];
+    try {
+      execFileSync('ssh-add', [fleet.privateKeyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'ignore',
+      });
+      const { privateKeyPath: _unused, ...noKey } = cfg;
+      const t = new SshTransport('web1', noKey as HostConfig, silentLogger, { SSH_AUTH_SOCK: sock });
+      expect((await t.exec(argv('id', '-un'), { timeoutMs: 5000 })).stdout).toBe('deploy\n');
+      await t.close();
+      const none = new SshTransport('web1', noKey as HostConfig, silentLogger, {});
+      await expect(none.exec(argv('id'), { timeoutMs: 5000 })).rejects.toMatchObject({
+        code: 'transport.config',
+      });
+    } finally {
+      if (pid) process.kill(Number(pid));
+    }
+  });
+
   it('refuses a host whose key differs from the pinned fingerprint', async () => {
     const t = transport({ hostKey: 'SHA256:0000000000000000000000000000000000000000000' });
     await expect(t.exec(argv('id'), { timeoutMs: 5000 })).rejects.toMatchObject({

@@ -28,6 +28,7 @@ export class SshTransport implements Transport {
     readonly host: string,
     private readonly cfg: HostConfig,
     private readonly logger: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.channels = new Semaphore(cfg.maxChannels);
   }
@@ -98,8 +99,8 @@ export class SshTransport implements Transport {
           new MedicError('transport.config', `cannot read the private key for ${this.host}`, { cause: err }),
         );
       }
-    } else if (process.env.SSH_AUTH_SOCK) {
-      config.agent = process.env.SSH_AUTH_SOCK;
+    } else if (this.env.SSH_AUTH_SOCK) {
+      config.agent = this.env.SSH_AUTH_SOCK;
     } else {
       return Promise.reject(
         new MedicError('transport.config', `no private key or ssh-agent for ${this.host}`),
