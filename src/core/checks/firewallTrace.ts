@@ -118,3 +118,20 @@ export function all(results: Tri[]): Tri {
   if (results.includes('no')) return 'no';
   return results.includes('maybe') ? 'maybe' : 'yes';
 }
+
+/** A destination-port condition: the port is in `set` (or, negated, is not). */
+export interface PortCond {
+  set: PortSet;
+  negated: boolean;
+}
+
+/** A rule that matches when all of `conds` and all port conditions hold (iptables and nft rules). */
+export function portRule(text: string, verdict: Verdict, conds: Tri[], ports: PortCond[]): FwRule {
+  return {
+    text,
+    verdict,
+    matches: (port) =>
+      all([...conds, ...ports.map((p) => (portIn(p.set, port) !== p.negated ? 'yes' : 'no'))]),
+    namesPort: (port) => ports.some((p) => !p.negated && portIn(p.set, port)),
+  };
+}

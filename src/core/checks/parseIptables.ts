@@ -1,10 +1,10 @@
 import {
   all,
   type FwChain,
-  type FwRule,
+  type PortCond,
   type PortSet,
   parsePortList,
-  portIn,
+  portRule,
   type Tri,
   type Verdict,
 } from './firewallTrace.js';
@@ -46,11 +46,6 @@ export function splitIptablesWords(line: string): string[] {
 }
 
 const tcpProtocols = new Set(['tcp', '6', 'all', '0']);
-
-interface PortCond {
-  set: PortSet;
-  negated: boolean;
-}
 
 /** Classify the match part of one `-A CHAIN …` rule (words after the chain name). */
 function classify(
@@ -185,14 +180,7 @@ export function parseIptables(text: string): IptablesRuleset | null {
       recognised++;
       ruleCount++;
       const { base, ports, verdict } = classify(words.slice(2), userChains);
-      const rule: FwRule = {
-        text: line,
-        verdict,
-        matches: (port) =>
-          all([base, ...ports.map((p) => (portIn(p.set, port) !== p.negated ? 'yes' : 'no'))]),
-        namesPort: (port) => ports.some((p) => !p.negated && portIn(p.set, port)),
-      };
-      chain(name).rules.push(rule);
+      chain(name).rules.push(portRule(line, verdict, [base], ports));
     }
   }
   return recognised > 0 ? { policies, chains, ruleCount } : null;

@@ -1,9 +1,9 @@
 import {
-  all,
   type FwChain,
   type FwRule,
+  type PortCond,
   type PortSet,
-  portIn,
+  portRule,
   type Tri,
   type Verdict,
 } from './firewallTrace.js';
@@ -71,7 +71,7 @@ const l4Protocols = new Set([
 
 interface Classified {
   conds: Tri[];
-  ports: { set: PortSet; negated: boolean }[];
+  ports: PortCond[];
 }
 
 function classifyMatch(m: Obj, sets: Map<string, unknown[]>, prefix: string, c: Classified): void {
@@ -178,14 +178,7 @@ function buildRule(expr: unknown[], sets: Map<string, unknown[]>, prefix: string
     else if (!['counter', 'log', 'xt', 'continue', 'notrack', 'mangle', 'set'].includes(key))
       c.conds.push('maybe');
   }
-  const { conds, ports } = c;
-  return {
-    text,
-    verdict,
-    matches: (port) =>
-      all([...conds, ...ports.map((p) => (portIn(p.set, port) !== p.negated ? 'yes' : 'no'))]),
-    namesPort: (port) => ports.some((p) => !p.negated && portIn(p.set, port)),
-  };
+  return portRule(text, verdict, c.conds, c.ports);
 }
 
 /** Parse `nft -j list ruleset`. Returns null when the text is not nftables JSON. */

@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { disk, diskParams, parseDf, realMounts } from '../../../src/core/checks/disk.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // ok.*: df on the dev machine (docker overlay mounts included). full.*: df in a private mount
 // namespace with tmpfs mounts filled to 100 % (medic-full), 92 % (medic-warn), 93 % (a mount
 // point with a space), one tmpfs out of inodes (medic-inodes) and a loop-mounted squashfs image.
-const fx = (name: string) => readFileSync(new URL(`../../fixtures/disk/${name}`, import.meta.url), 'utf8');
-
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 4,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
+const fx = (name: string) => fixture('disk', name);
 const run = (blocks: ExecResult, inodes: ExecResult, params: unknown = {}) =>
-  disk.parse({ blocks, inodes }, diskParams.parse(params), ctx);
+  runCheck(disk, { blocks, inodes }, params);
 
 const blocksHeader = 'Filesystem                  1-blocks        Used   Available Capacity Mounted on';
 const inodesHeader = 'Filesystem                Inodes  IUsed    IFree IUse% Mounted on';
@@ -66,7 +49,7 @@ describe('parseDf', () => {
 
 describe('disk check', () => {
   it('runs df for blocks and inodes unprivileged and rejects hostile params', () => {
-    expect(disk.steps(diskParams.parse({}), ctx)).toEqual([
+    expect(disk.steps(diskParams.parse({}), checkContext())).toEqual([
       { id: 'blocks', command: { argv: ['df', '-PB1'] } },
       { id: 'inodes', command: { argv: ['df', '-Pi'] } },
     ]);
@@ -76,7 +59,7 @@ describe('disk check', () => {
   });
 
   it('says disks are fine with the fullest mount when nothing is above thresholds', () => {
-    expect(run(res(fx('ok.df-PB1.txt')), res(fx('ok.df-Pi.txt')))).toEqual([
+    expect(run(execResult(fx('ok.df-PB1.txt')), execResult(fx('ok.df-Pi.txt')))).toEqual([
       {
         check: 'disk',
         host: 'web1',
@@ -102,7 +85,7 @@ describe('disk check', () => {
   });
 
   it('reports full disks and inodes per mount, 100 % critical', () => {
-    const f = run(res(fx('full.df-PB1.txt')), res(fx('full.df-Pi.txt')));
+    const f = run(execResult(fx('full.df-PB1.txt')), execResult(fx('full.df-Pi.txt')));
     expect(f.map((x) => [x.kind, x.severity, x.summary])).toEqual([
       ['disk-usage', 'critical', '/tmp/medic-fx-disk/mnt/full is 100% full (nothing free)'],
       ['disk-usage', 'warn', '/tmp/medic-fx-disk/mnt/warn is 92% full (840 KiB free)'],
@@ -140,7 +123,7 @@ describe('disk check', () => {
   });
 
   it('keeps 100 % critical even with a critical threshold of 100, and honours lower thresholds', () => {
-    const f = run(res(fx('full.df-PB1.txt')), res(fx('full.df-Pi.txt')), {
+    const f = run(execResult(fx('full.df-PB1.txt')), execResult(fx('full.df-Pi.txt')), {
       warnPercent: 20,
       criticalPercent: 100,
     });
@@ -155,7 +138,7 @@ describe('disk check', () => {
 
   it('reports df missing as info', () => {
     const stderr = fx('df-missing.stderr.txt');
-    expect(run(res('', 127, stderr), res('', 127, stderr))).toEqual([
+    expect(run(execResult('', { code: 127, stderr }), execResult('', { code: 127, stderr }))).toEqual([
       {
         check: 'disk',
         host: 'web1',
@@ -169,7 +152,7 @@ describe('disk check', () => {
   });
 
   it('reports garbage output as unparseable', () => {
-    expect(run(res('df: invalid option -- B\nBusyBox v1.36\n', 0), res(''))).toEqual([
+    expect(run(execResult('df: invalid option -- B\nBusyBox v1.36\n'), execResult(''))).toEqual([
       {
         check: 'disk',
         host: 'web1',
@@ -183,7 +166,10 @@ describe('disk check', () => {
   });
 
   it('still checks blocks when the inode step fails', () => {
-    const f = run(res(fx('ok.df-PB1.txt')), res('', 1, 'df: cannot read table of mounted file systems\n'));
+    const f = run(
+      execResult(fx('ok.df-PB1.txt')),
+      execResult('', { code: 1, stderr: 'df: cannot read table of mounted file systems\n' }),
+    );
     expect(f.map((x) => [x.kind, x.severity])).toEqual([
       ['disk-ok', 'ok'],
       ['unparseable', 'warn'],

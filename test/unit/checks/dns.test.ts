@@ -2,22 +2,12 @@
 // a private /etc/hosts bind-mounted in a mount namespace giving app.internal three addresses; absent.stderr.txt
 // with getent off PATH; baddb.stderr.txt from `getent nosuchdb x` (exit 1). A name that does not resolve
 // (`getent ahosts -- backend.invalid`) printed nothing and exited 2.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { dns, dnsNames, dnsParams, parseAhosts } from '../../../src/core/checks/dns.js';
 import { toShell } from '../../../src/core/command.js';
-import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture } from '../../support/checkKit.js';
 
-const fx = (name: string) => readFileSync(new URL(`../../fixtures/dns/${name}`, import.meta.url), 'utf8');
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 5,
-  timedOut: false,
-});
+const fx = (name: string) => fixture('dns', name);
 
 const site = {
   url: 'https://shop.example/',
@@ -32,7 +22,7 @@ const site = {
   services: [],
   playbook: '502-triage',
 };
-const ctx: CheckContext = { host: 'gw', siteName: 'shop', site, now: new Date(0) };
+const ctx = checkContext({ host: 'gw', site });
 
 describe('dns', () => {
   it('resolves param names and non-IP upstream hostnames, once each', () => {
@@ -63,9 +53,9 @@ describe('dns', () => {
     const p = dnsParams.parse({ names: ['localhost'] });
     const out = dns.parse(
       {
-        'ahosts:localhost': res(fx('localhost.txt')),
-        'ahosts:app.internal': res(fx('multi.txt')),
-        'ahosts:backend.invalid': res('', 2),
+        'ahosts:localhost': execResult(fx('localhost.txt')),
+        'ahosts:app.internal': execResult(fx('multi.txt')),
+        'ahosts:backend.invalid': execResult('', { code: 2 }),
       },
       p,
       ctx,
@@ -106,8 +96,8 @@ describe('dns', () => {
     const p = dnsParams.parse({ names: ['localhost'] });
     const timedOut = dns.parse(
       {
-        'ahosts:localhost': { ...res('', null), timedOut: true },
-        'ahosts:backend.invalid': res('', 1, fx('baddb.stderr.txt')),
+        'ahosts:localhost': { ...execResult('', { code: null }), timedOut: true },
+        'ahosts:backend.invalid': execResult('', { code: 1, stderr: fx('baddb.stderr.txt') }),
       },
       p,
       one,
@@ -123,7 +113,7 @@ describe('dns', () => {
     ]);
     expect(timedOut[1]?.evidence).toEqual(['Unknown database: nosuchdb']);
 
-    const absent = res('', 127, fx('absent.stderr.txt'));
+    const absent = execResult('', { code: 127, stderr: fx('absent.stderr.txt') });
     expect(dns.parse({ 'ahosts:localhost': absent, 'ahosts:backend.invalid': absent }, p, one)).toEqual([
       {
         check: 'dns',

@@ -2,23 +2,12 @@
 // rules created in a throwaway network namespace (`ip netns add medic-fx-…`); ufw ran there too, with
 // /etc/ufw bind-mounted to a copy. *.stderr.txt are real stderr of the tools run as `nobody`, without the
 // tool on PATH, or through `sudo -n` without it.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { firewall, firewallParams, urlPort, wantedPorts } from '../../../src/core/checks/firewall.js';
 import { toShell } from '../../../src/core/command.js';
-import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture } from '../../support/checkKit.js';
 
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/firewall/${name}`, import.meta.url), 'utf8');
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 5,
-  timedOut: false,
-});
+const fx = (name: string) => fixture('firewall', name);
 
 const site = {
   url: 'https://shop.example/',
@@ -33,9 +22,9 @@ const site = {
   services: [],
   playbook: '502-triage',
 };
-const ctx = (host: string): CheckContext => ({ host, siteName: 'shop', site, now: new Date(0) });
+const ctx = (host: string) => checkContext({ host, site });
 const params = (ports: number[] = []) => firewallParams.parse({ ports });
-const absentUfw = res('', 127, fx('ufw-absent-sh.stderr.txt'));
+const absentUfw = execResult('', { code: 127, stderr: fx('ufw-absent-sh.stderr.txt') });
 
 describe('firewall steps and wanted ports', () => {
   it('runs the three tools privileged', () => {
@@ -67,8 +56,8 @@ describe('firewall parse', () => {
     const out = firewall.parse(
       {
         ufw: absentUfw,
-        iptables: res(fx('iptables-nft-backend.iptables.txt')),
-        nft: res(fx('iptables-nft-backend.nft.json')),
+        iptables: execResult(fx('iptables-nft-backend.iptables.txt')),
+        nft: execResult(fx('iptables-nft-backend.nft.json')),
       },
       params([22, 3000, 9150]),
       ctx('app'),
@@ -114,9 +103,9 @@ describe('firewall parse', () => {
   it('reads native nft sets, ranges and named sets; ignores source-restricted drops', () => {
     const out = firewall.parse(
       {
-        ufw: res('', 1, fx('sudo-ufw-absent.stderr.txt')),
-        iptables: res(fx('nft-native.iptables.txt')),
-        nft: res(fx('nft-native.json')),
+        ufw: execResult('', { code: 1, stderr: fx('sudo-ufw-absent.stderr.txt') }),
+        iptables: execResult(fx('nft-native.iptables.txt')),
+        nft: execResult(fx('nft-native.json')),
       },
       params([22, 6001, 7000, 9443, 10050]),
       ctx('gw'),
@@ -138,9 +127,9 @@ describe('firewall parse', () => {
   it('attributes blocks to an active ufw, with its default policy for unlisted ports', () => {
     const out = firewall.parse(
       {
-        ufw: res(fx('ufw-active.txt')),
-        iptables: res(fx('ufw-active.iptables.txt')),
-        nft: res(fx('ufw-active.nft.json')),
+        ufw: execResult(fx('ufw-active.txt')),
+        iptables: execResult(fx('ufw-active.iptables.txt')),
+        nft: execResult(fx('ufw-active.nft.json')),
       },
       params([22, 443, 3000, 5432, 9050]),
       ctx('app'),
@@ -173,9 +162,9 @@ describe('firewall parse', () => {
   it('counts a catch-all REJECT without port for every port not accepted before it', () => {
     const out = firewall.parse(
       {
-        ufw: res(fx('ufw-inactive.txt')),
-        iptables: res(fx('catch-all-reject.iptables.txt')),
-        nft: res(fx('catch-all-reject.nft.json')),
+        ufw: execResult(fx('ufw-inactive.txt')),
+        iptables: execResult(fx('catch-all-reject.iptables.txt')),
+        nft: execResult(fx('catch-all-reject.nft.json')),
       },
       params([22, 443, 8080]),
       ctx('other'),
@@ -196,9 +185,9 @@ describe('firewall parse', () => {
   it('uses an nft drop policy when iptables is unreadable', () => {
     const out = firewall.parse(
       {
-        ufw: res(fx('ufw-inactive.txt')),
-        iptables: res('', 4, fx('iptables-permission-denied.stderr.txt')),
-        nft: res(fx('nft-policy-drop.json')),
+        ufw: execResult(fx('ufw-inactive.txt')),
+        iptables: execResult('', { code: 4, stderr: fx('iptables-permission-denied.stderr.txt') }),
+        nft: execResult(fx('nft-policy-drop.json')),
       },
       params([22, 3000, 5432, 8050]),
       ctx('other'),
@@ -222,9 +211,9 @@ describe('firewall parse', () => {
   it('tolerates every tool failing, and garbage output', () => {
     const out = firewall.parse(
       {
-        ufw: res('', 1, fx('sudo-password-required.stderr.txt')),
-        iptables: res('', 1, fx('sudo-iptables-absent.stderr.txt')),
-        nft: res('', 1, fx('nft-permission-denied.stderr.txt')),
+        ufw: execResult('', { code: 1, stderr: fx('sudo-password-required.stderr.txt') }),
+        iptables: execResult('', { code: 1, stderr: fx('sudo-iptables-absent.stderr.txt') }),
+        nft: execResult('', { code: 1, stderr: fx('nft-permission-denied.stderr.txt') }),
       },
       params([80]),
       ctx('app'),
@@ -238,7 +227,11 @@ describe('firewall parse', () => {
     expect(out[3]?.data).toEqual({ ufw: 'unknown', iptablesRules: 0, nftRules: 0, wantedPorts: [80, 8080] });
 
     const garbage = firewall.parse(
-      { ufw: res('<html>oops</html>\n'), iptables: res('hello\nworld\n'), nft: res('{"nope": 1}') },
+      {
+        ufw: execResult('<html>oops</html>\n'),
+        iptables: execResult('hello\nworld\n'),
+        nft: execResult('{"nope": 1}'),
+      },
       params(),
       ctx('app'),
     );
@@ -253,9 +246,9 @@ describe('firewall parse', () => {
   it('reports the ufw not-root error and a killed step', () => {
     const out = firewall.parse(
       {
-        ufw: res('', 1, fx('ufw-not-root.stderr.txt')),
-        iptables: { ...res('', null), timedOut: true },
-        nft: res('', 127, fx('nft-absent-bash.stderr.txt')),
+        ufw: execResult('', { code: 1, stderr: fx('ufw-not-root.stderr.txt') }),
+        iptables: { ...execResult('', { code: null }), timedOut: true },
+        nft: execResult('', { code: 127, stderr: fx('nft-absent-bash.stderr.txt') }),
       },
       params(),
       ctx('app'),

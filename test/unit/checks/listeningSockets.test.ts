@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import {
   acceptsHost,
   listeningSockets,
@@ -11,33 +9,23 @@ import {
 } from '../../../src/core/checks/listeningSockets.js';
 import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Fixtures captured on the dev machine: nginx (127.0.0.1:18081, [::1]:18081, 18443, [::]:18444
 // ipv6only=off, [::]:18445), php-fpm (unix socket + 127.0.0.1:19000) and python3 bound with
 // SO_BINDTODEVICE=lo (127.0.0.1%lo:18446) and a unix socket with a space in its path.
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/listening-sockets/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('listening-sockets', name);
 const tcpText = fx('ss-ltnpH.txt');
 const unixText = fx('ss-lxpH.txt');
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 3,
-  timedOut: false,
-});
-
-const ctx = (upstreams: Array<{ url: string; host?: string }> = []): CheckContext => ({
-  host: 'app1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1', 'app1'], upstreams }),
-  now: new Date('2026-11-22T02:45:00Z'),
-});
+const ctx = (upstreams: Array<{ url: string; host?: string }> = []) =>
+  checkContext({
+    host: 'app1',
+    site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1', 'app1'], upstreams }),
+  });
 
 const run = (tcp: ExecResult, unix: ExecResult, params: unknown = {}, c = ctx()) =>
-  listeningSockets.parse({ tcp, unix }, listeningSocketsParams.parse(params), c);
+  runCheck(listeningSockets, { tcp, unix }, params, c);
 
 describe('parseSsTcp', () => {
   it('parses every listener with address, port and the lowest-pid owner', () => {
@@ -137,7 +125,7 @@ describe('listeningSockets check', () => {
   });
 
   it('reports all listeners in one ok finding', () => {
-    const [listening, ...rest] = run(res(tcpText), res(unixText));
+    const [listening, ...rest] = run(execResult(tcpText), execResult(unixText));
     expect(rest).toEqual([]);
     expect(listening).toMatchObject({
       check: 'listening-sockets',
@@ -161,7 +149,7 @@ describe('listeningSockets check', () => {
   });
 
   it('says which wanted ports listen and which do not', () => {
-    const f = run(res(tcpText), res(unixText), { ports: [19000, 8080] });
+    const f = run(execResult(tcpText), execResult(unixText), { ports: [19000, 8080] });
     expect(f.slice(1)).toEqual([
       {
         check: 'listening-sockets',
@@ -194,7 +182,7 @@ describe('listeningSockets check', () => {
       { url: 'http://127.0.0.1:18081/', host: 'app1' },
       { url: 'http://10.0.0.9:7000/', host: 'db1' },
     ]);
-    const f = run(res(tcpText), res(unixText), {}, c).slice(1);
+    const f = run(execResult(tcpText), execResult(unixText), {}, c).slice(1);
     expect(f.map((x) => [x.kind, x.severity, x.data.port])).toEqual([
       ['port-listening', 'ok', 18443],
       ['port-wrong-address', 'warn', 19000],
@@ -220,7 +208,7 @@ describe('listeningSockets check', () => {
   });
 
   it('reports a wanted port without a process name when ss ran unprivileged', () => {
-    const f = run(res(fx('ss-ltnpH-unprivileged.txt')), res(fx('ss-lxpH-unprivileged.txt')), {
+    const f = run(execResult(fx('ss-ltnpH-unprivileged.txt')), execResult(fx('ss-lxpH-unprivileged.txt')), {
       ports: [19000],
     });
     expect(f[1]).toMatchObject({
@@ -232,7 +220,7 @@ describe('listeningSockets check', () => {
   });
 
   it('treats empty output as nothing listening', () => {
-    const f = run(res(''), res(''), { ports: [80] });
+    const f = run(execResult(''), execResult(''), { ports: [80] });
     expect(f.map((x) => [x.kind, x.severity, x.summary])).toEqual([
       ['listening', 'ok', '0 TCP listener(s) and 0 unix socket(s)'],
       ['port-not-listening', 'critical', 'nothing listens on TCP port 80'],
@@ -241,7 +229,9 @@ describe('listeningSockets check', () => {
 
   it('reports ss missing as info, not a crash', () => {
     const stderr = fx('ss-missing.stderr.txt');
-    expect(run(res('', 127, stderr), res('', 127, stderr), { ports: [80] })).toEqual([
+    expect(
+      run(execResult('', { code: 127, stderr }), execResult('', { code: 127, stderr }), { ports: [80] }),
+    ).toEqual([
       {
         check: 'listening-sockets',
         host: 'app1',
@@ -255,7 +245,7 @@ describe('listeningSockets check', () => {
   });
 
   it('reports garbage output as unparseable', () => {
-    const f = run(res('<html>\nhello\n'), res(unixText), { ports: [80] });
+    const f = run(execResult('<html>\nhello\n'), execResult(unixText), { ports: [80] });
     expect(f).toEqual([
       {
         check: 'listening-sockets',
@@ -270,7 +260,7 @@ describe('listeningSockets check', () => {
   });
 
   it('keeps the TCP results when only the unix step fails', () => {
-    const f = run(res(tcpText), res('', 1, fx('sudo-password.stderr.txt')));
+    const f = run(execResult(tcpText), execResult('', { code: 1, stderr: fx('sudo-password.stderr.txt') }));
     expect(f.map((x) => [x.kind, x.severity])).toEqual([
       ['listening', 'ok'],
       ['unparseable', 'warn'],

@@ -1,31 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { memory, memoryParams, parseMeminfo } from '../../../src/core/checks/memory.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // /proc/meminfo captured on the dev machine (24 GB, no swap). Low-memory cases are provoked with
 // thresholds rather than by starving the machine.
-const fx = (name: string) => readFileSync(new URL(`../../fixtures/memory/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('memory', name);
 const meminfo = fx('meminfo.txt');
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 2,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
-const run = (out: ExecResult, params: unknown = {}) =>
-  memory.parse({ meminfo: out }, memoryParams.parse(params), ctx);
+const ctx = checkContext();
+const run = (out: ExecResult, params: unknown = {}) => runCheck(memory, { meminfo: out }, params);
 
 const expected = {
   memTotalBytes: 24683656 * 1024,
@@ -75,7 +59,7 @@ describe('memory check', () => {
   });
 
   it('is ok when plenty of memory is available', () => {
-    expect(run(res(meminfo))).toEqual([
+    expect(run(execResult(meminfo))).toEqual([
       {
         check: 'memory',
         host: 'web1',
@@ -89,14 +73,14 @@ describe('memory check', () => {
   });
 
   it('warns and goes critical by available percentage', () => {
-    expect(run(res(meminfo), { warnPercent: 98, criticalPercent: 5 })[0]?.severity).toBe('warn');
-    expect(run(res(meminfo), { warnPercent: 99, criticalPercent: 98 })[0]?.severity).toBe('critical');
-    expect(run(res(meminfo), { warnPercent: 97.7, criticalPercent: 5 })[0]?.severity).toBe('warn');
-    expect(run(res(meminfo), { warnPercent: 97.6, criticalPercent: 5 })[0]?.severity).toBe('ok');
+    expect(run(execResult(meminfo), { warnPercent: 98, criticalPercent: 5 })[0]?.severity).toBe('warn');
+    expect(run(execResult(meminfo), { warnPercent: 99, criticalPercent: 98 })[0]?.severity).toBe('critical');
+    expect(run(execResult(meminfo), { warnPercent: 97.7, criticalPercent: 5 })[0]?.severity).toBe('warn');
+    expect(run(execResult(meminfo), { warnPercent: 97.6, criticalPercent: 5 })[0]?.severity).toBe('ok');
   });
 
   it('reports cat missing as info', () => {
-    expect(run(res('', 127, fx('cat-missing.stderr.txt')))).toEqual([
+    expect(run(execResult('', { code: 127, stderr: fx('cat-missing.stderr.txt') }))).toEqual([
       {
         check: 'memory',
         host: 'web1',
@@ -110,7 +94,7 @@ describe('memory check', () => {
   });
 
   it('reports garbage output as unparseable', () => {
-    expect(run(res('Segmentation fault\nwhat\n'))).toEqual([
+    expect(run(execResult('Segmentation fault\nwhat\n'))).toEqual([
       {
         check: 'memory',
         host: 'web1',

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { nginxConfig, nginxConfigParams } from '../../../src/core/checks/nginxConfig.js';
 import {
   parseNginxConfig,
@@ -8,8 +6,8 @@ import {
   parsePassTarget,
   splitNginxDump,
 } from '../../../src/core/checks/parseNginxConfig.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Real `nginx -t` / `nginx -T` output of nginx 1.22.1:
 // dump.*, test-ok: a copy of Debian's /etc/nginx under /tmp with PHP sites (fastcgi_pass to unix
@@ -22,24 +20,10 @@ import type { ExecResult } from '../../../src/core/ports.js';
 // debian.dump: stock Debian bookworm nginx in a container with a PHP location.
 // test-nonroot / dump-nonroot: `nginx -t` / `-T` as www-data; sudo-password: `sudo -n nginx -t`
 // as a user without sudo rights; absent-*: nginx moved away, via `sh -c` and via `sudo -n`.
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/nginx-config/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('nginx-config', name);
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 12,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
-const run = (test: ExecResult, dump: ExecResult) => nginxConfig.parse({ test, dump }, {}, ctx);
+const ctx = checkContext();
+const run = (test: ExecResult, dump: ExecResult) => runCheck(nginxConfig, { test, dump });
 
 describe('nginx-config params and steps', () => {
   it('takes no params', () => {
@@ -206,8 +190,8 @@ describe('parseNginxConfig', () => {
 describe('nginx-config parse', () => {
   it('reports a valid configuration and its upstream targets', () => {
     const findings = run(
-      res('', 0, fx('test-ok.stderr.txt')),
-      res(fx('dump.stdout.txt'), 0, fx('dump.stderr.txt')),
+      execResult('', { stderr: fx('test-ok.stderr.txt') }),
+      execResult(fx('dump.stdout.txt'), { stderr: fx('dump.stderr.txt') }),
     );
     expect(findings.map((x) => [x.kind, x.severity])).toEqual([
       ['nginx-test-ok', 'ok'],
@@ -231,7 +215,7 @@ describe('nginx-config parse', () => {
 
   it('reports a failed test with the emerg line and its place', () => {
     const stderr = fx('test-failed.stderr.txt');
-    expect(run(res('', 1, stderr), res('', 1, stderr))).toEqual([
+    expect(run(execResult('', { code: 1, stderr }), execResult('', { code: 1, stderr }))).toEqual([
       {
         check: 'nginx-config',
         host: 'web1',
@@ -250,7 +234,9 @@ describe('nginx-config parse', () => {
       },
     ]);
     const user = fx('test-failed-user.stderr.txt');
-    expect(run(res('', 1, user), res('', 1, user))[0]?.data).toEqual({
+    expect(
+      run(execResult('', { code: 1, stderr: user }), execResult('', { code: 1, stderr: user }))[0]?.data,
+    ).toEqual({
       messages: ['getpwnam("nginx-app") failed in /tmp/medicfx/edge/nginx.conf:2'],
       file: '/tmp/medicfx/edge/nginx.conf',
       line: 2,
@@ -259,8 +245,8 @@ describe('nginx-config parse', () => {
 
   it('does not blame the configuration when nginx -t lacked privileges', () => {
     const findings = run(
-      res('', 1, fx('test-nonroot.stderr.txt')),
-      res('', 1, fx('dump-nonroot.stderr.txt')),
+      execResult('', { code: 1, stderr: fx('test-nonroot.stderr.txt') }),
+      execResult('', { code: 1, stderr: fx('dump-nonroot.stderr.txt') }),
     );
     expect(findings).toEqual([
       {
@@ -279,26 +265,30 @@ describe('nginx-config parse', () => {
 
   it('reports an absent nginx as tool-missing (sh and sudo)', () => {
     const sh = fx('absent-sh.stderr.txt');
-    expect(run(res('', 127, sh), res('', 127, sh))).toEqual([
-      {
-        check: 'nginx-config',
-        host: 'web1',
-        kind: 'tool-missing',
-        severity: 'info',
-        summary: 'nginx is not installed, cannot check the nginx configuration',
-        evidence: ['sh: 1: nginx: not found'],
-        data: { tool: 'nginx' },
-      },
-    ]);
+    expect(run(execResult('', { code: 127, stderr: sh }), execResult('', { code: 127, stderr: sh }))).toEqual(
+      [
+        {
+          check: 'nginx-config',
+          host: 'web1',
+          kind: 'tool-missing',
+          severity: 'info',
+          summary: 'nginx is not installed, cannot check the nginx configuration',
+          evidence: ['sh: 1: nginx: not found'],
+          data: { tool: 'nginx' },
+        },
+      ],
+    );
     const sudo = fx('absent-sudo.stderr.txt');
-    expect(run(res('', 1, sudo), res('', 1, sudo))).toMatchObject([
-      { kind: 'tool-missing', data: { tool: 'nginx' } },
-    ]);
+    expect(
+      run(execResult('', { code: 1, stderr: sudo }), execResult('', { code: 1, stderr: sudo })),
+    ).toMatchObject([{ kind: 'tool-missing', data: { tool: 'nginx' } }]);
   });
 
   it('reports garbage as unparseable', () => {
     const pw = fx('sudo-password.stderr.txt');
-    expect(run(res('', 1, pw), res('', 1, pw))).toMatchObject([
+    expect(
+      run(execResult('', { code: 1, stderr: pw }), execResult('', { code: 1, stderr: pw })),
+    ).toMatchObject([
       {
         kind: 'unparseable',
         severity: 'warn',
@@ -308,8 +298,8 @@ describe('nginx-config parse', () => {
         ],
       },
     ]);
-    const notDump = readFileSync(new URL('../../fixtures/php-fpm/show-active.txt', import.meta.url), 'utf8');
-    const findings = run(res('', 0, fx('test-ok.stderr.txt')), res(notDump));
+    const notDump = fixture('php-fpm', 'show-active.txt');
+    const findings = run(execResult('', { stderr: fx('test-ok.stderr.txt') }), execResult(notDump));
     expect(findings.map((x) => [x.kind, x.severity])).toEqual([
       ['nginx-test-ok', 'ok'],
       ['unparseable', 'warn'],

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { nginxErrors, nginxErrorsParams } from '../../../src/core/checks/nginxErrors.js';
 import {
   groupUpstreamErrors,
@@ -8,8 +6,8 @@ import {
   parseNginxErrorLine,
   parseUpstreamAddress,
 } from '../../../src/core/checks/parseNginxErrorLog.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // All fixtures are the stdout/stderr of the check's own script (`date …; tail -n 5000 -- LOG`).
 // provoked.txt: nginx 1.22.1 (nginx-light) run in a private network namespace with workers as
@@ -24,25 +22,10 @@ import type { ExecResult } from '../../../src/core/ports.js';
 //   the FPM master (stale socket: 111) and then removing the socket (2).
 // missing/denied: tail of a missing log, and of a 0640 log as an unprivileged user.
 // tail-absent: the script run with a PATH that holds only `date`.
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/nginx-errors/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('nginx-errors', name);
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 3,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
-const run = (tail: ExecResult, params: unknown = {}) =>
-  nginxErrors.parse({ tail }, nginxErrorsParams.parse(params), ctx);
+const ctx = checkContext();
+const run = (tail: ExecResult, params: unknown = {}) => runCheck(nginxErrors, { tail }, params);
 const byErrno = (findings: ReturnType<typeof run>, kind: string, errno: number | null, upstream: string) =>
   findings.find((x) => x.data.errorKind === kind && x.data.errno === errno && x.data.upstream === upstream);
 
@@ -145,7 +128,7 @@ describe('parseNginxErrorLine', () => {
 
 describe('nginx-errors parse', () => {
   it('reports each provoked failure as its own group', () => {
-    const findings = run(res(fx('provoked.txt')));
+    const findings = run(execResult(fx('provoked.txt')));
     expect(findings).toHaveLength(14);
     expect(findings.map((x) => x.kind)).not.toContain('nginx-errors-none');
     expect(findings.filter((x) => x.severity === 'critical')).toHaveLength(13);
@@ -225,7 +208,7 @@ describe('nginx-errors parse', () => {
   });
 
   it('keeps only lines within the window before the host time (naive local times)', () => {
-    expect(run(res(fx('provoked.txt')), { minutes: 2 })).toEqual([
+    expect(run(execResult(fx('provoked.txt')), { minutes: 2 })).toEqual([
       {
         check: 'nginx-errors',
         host: 'web1',
@@ -238,14 +221,14 @@ describe('nginx-errors parse', () => {
     ]);
     // The same real log read 15 minutes later: only the 02:41:35+ lines are still in the window.
     const later = fx('provoked.txt').replace(/^.*\n/, '2026/11/22 02:56:30\n');
-    const findings = run(res(later));
+    const findings = run(execResult(later));
     // Both last seen at 02:41:36: the more frequent first.
     expect(findings.map((x) => x.data.errorKind)).toEqual(['connect-failed', 'prematurely-closed']);
     expect(findings[0]?.data).toMatchObject({ errno: 11, count: 7 });
   });
 
   it('orders a Debian php-fpm outage most recent first', () => {
-    const stale = run(res(fx('debian-stale-socket.txt')));
+    const stale = run(execResult(fx('debian-stale-socket.txt')));
     expect(stale).toHaveLength(1);
     expect(stale[0]?.data).toEqual({
       errorKind: 'connect-failed',
@@ -260,7 +243,7 @@ describe('nginx-errors parse', () => {
       server: 'shop.example.com',
       phase: 'connecting',
     });
-    const gone = run(res(fx('debian-enoent.txt')));
+    const gone = run(execResult(fx('debian-enoent.txt')));
     expect(gone.map((x) => [x.data.errno, x.data.count])).toEqual([
       [2, 1],
       [111, 3],
@@ -269,14 +252,14 @@ describe('nginx-errors parse', () => {
   });
 
   it('reports an empty log as no errors', () => {
-    expect(run(res(fx('empty-log.txt')))).toMatchObject([
+    expect(run(execResult(fx('empty-log.txt')))).toMatchObject([
       { kind: 'nginx-errors-none', severity: 'ok', data: { linesRead: 0, linesInWindow: 0 } },
     ]);
   });
 
   it('reports a missing or unreadable log', () => {
     expect(
-      run(res(fx('missing.stdout.txt'), 1, fx('missing.stderr.txt')), {
+      run(execResult(fx('missing.stdout.txt'), { code: 1, stderr: fx('missing.stderr.txt') }), {
         errorLog: '/var/log/nginx/error-missing.log',
       }),
     ).toEqual([
@@ -292,7 +275,9 @@ describe('nginx-errors parse', () => {
         data: { errorLog: '/var/log/nginx/error-missing.log' },
       },
     ]);
-    expect(run(res(fx('denied.stdout.txt'), 1, fx('denied.stderr.txt')))).toMatchObject([
+    expect(
+      run(execResult(fx('denied.stdout.txt'), { code: 1, stderr: fx('denied.stderr.txt') })),
+    ).toMatchObject([
       {
         kind: 'nginx-errorlog-unreadable',
         severity: 'warn',
@@ -302,7 +287,9 @@ describe('nginx-errors parse', () => {
   });
 
   it('reports an absent tail as tool-missing', () => {
-    expect(run(res(fx('tail-absent.stdout.txt'), 127, fx('tail-absent.stderr.txt')))).toMatchObject([
+    expect(
+      run(execResult(fx('tail-absent.stdout.txt'), { code: 127, stderr: fx('tail-absent.stderr.txt') })),
+    ).toMatchObject([
       {
         kind: 'tool-missing',
         severity: 'info',
@@ -313,8 +300,8 @@ describe('nginx-errors parse', () => {
   });
 
   it('reports garbage as unparseable', () => {
-    const notDate = readFileSync(new URL('../../fixtures/php-fpm/show-active.txt', import.meta.url), 'utf8');
-    const [garbage] = run(res(notDate));
+    const notDate = fixture('php-fpm', 'show-active.txt');
+    const [garbage] = run(execResult(notDate));
     expect(garbage).toMatchObject({ kind: 'unparseable', severity: 'warn', data: { tool: 'date' } });
     expect(garbage?.evidence).toEqual([
       'Result=success',
@@ -324,8 +311,8 @@ describe('nginx-errors parse', () => {
       'ExecMainStatus=0',
     ]);
     // A php-fpm log given as the nginx error log: the date parses, the lines do not.
-    const fpmLog = readFileSync(new URL('../../fixtures/php-fpm/log-saturated.txt', import.meta.url), 'utf8');
-    const [wrongLog] = run(res(fpmLog));
+    const fpmLog = fixture('php-fpm', 'log-saturated.txt');
+    const [wrongLog] = run(execResult(fpmLog));
     expect(wrongLog).toMatchObject({ kind: 'unparseable', severity: 'warn', data: { tool: 'nginx' } });
     expect(wrongLog?.evidence[0]).toBe('[22-Nov-2026 02:43:25] NOTICE: fpm is running, pid 37');
     expect(wrongLog?.evidence).toHaveLength(5);

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { kernelLine, oomKills, oomKillsParams, parseOomKills } from '../../../src/core/checks/oomKills.js';
 import { toShell } from '../../../src/core/command.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Real captures from the dev machine: two memory-cgroup OOM kills (node, python3) provoked in a
 // 64 MB cgroup-v1 memory cgroup, read through journalctl (journald run in a private mount
@@ -13,8 +11,7 @@ import type { ExecResult } from '../../../src/core/ports.js';
 // A global (non-cgroup) OOM cannot be provoked safely here: GLOBAL_OOM and OLD_KERNEL below are
 // written in the exact format of the kernel's mm/oom_kill.c (dump_oom_summary, __oom_kill_process;
 // OLD_KERNEL: the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair).
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/oom-kills/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('oom-kills', name);
 const GLOBAL_OOM = [
   '2026-11-22T03:10:11+0000 web1 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/php8.2-fpm.service,task=php-fpm8.2,pid=1234,uid=33',
   '2026-11-22T03:10:11+0000 web1 kernel: Out of memory: Killed process 1234 (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0',
@@ -24,22 +21,8 @@ const OLD_KERNEL = [
   '[ 9123.457001] Killed process 4321 (node) total-vm:1203456kB, anon-rss:262144kB, file-rss:20480kB, shmem-rss:0kB',
 ].join('\n');
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 8,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
-const run = (out: ExecResult, params: unknown = {}) =>
-  oomKills.parse({ 'kernel-log': out }, oomKillsParams.parse(params), ctx);
+const ctx = checkContext();
+const run = (out: ExecResult, params: unknown = {}) => runCheck(oomKills, { 'kernel-log': out }, params);
 
 const nodeSummary =
   'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/medic-fx-oom,task_memcg=/medic-fx-oom,task=node,pid=543,uid=0';
@@ -135,7 +118,7 @@ describe('oomKills check', () => {
   });
 
   it('reports one critical oom-kill finding per killed process', () => {
-    const f = run(res(fx('journal-memcg.txt')));
+    const f = run(execResult(fx('journal-memcg.txt')));
     expect(f).toHaveLength(2);
     expect(f[0]).toEqual({
       check: 'oom-kills',
@@ -159,7 +142,7 @@ describe('oomKills check', () => {
   });
 
   it('reports a global OOM kill', () => {
-    expect(run(res(GLOBAL_OOM))[0]).toMatchObject({
+    expect(run(execResult(GLOBAL_OOM))[0]).toMatchObject({
       kind: 'oom-kill',
       severity: 'critical',
       summary: 'kernel killed php-fpm8.2 (pid 1234) at 2026-11-22T03:10:11+0000: system out of memory',
@@ -168,7 +151,7 @@ describe('oomKills check', () => {
   });
 
   it('reports raw dmesg kills without a time', () => {
-    const f = run(res(fx('dmesg.txt')));
+    const f = run(execResult(fx('dmesg.txt')));
     expect(f.map((x) => x.summary)).toEqual([
       'kernel killed node (pid 543): memory cgroup /medic-fx-oom full',
       'kernel killed python3 (pid 551): memory cgroup /medic-fx-oom full',
@@ -182,7 +165,7 @@ describe('oomKills check', () => {
       (_, i) =>
         `[ ${100 + i}.000000] Out of memory: Killed process ${2000 + i} (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0`,
     );
-    const f = run(res(lines.join('\n')));
+    const f = run(execResult(lines.join('\n')));
     expect(f).toHaveLength(21);
     expect(f[0]?.data.pid).toBe(2005);
     expect(f[20]).toMatchObject({
@@ -194,7 +177,7 @@ describe('oomKills check', () => {
   });
 
   it('says none when the kernel log has no OOM kills', () => {
-    expect(run(res(fx('no-journal-entries.txt')), { minutes: 30 })).toEqual([
+    expect(run(execResult(fx('no-journal-entries.txt')), { minutes: 30 })).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -209,7 +192,7 @@ describe('oomKills check', () => {
       .split('\n')
       .filter((l) => !/oom|Killed process/i.test(l))
       .join('\n');
-    expect(run(res(boot))[0]).toMatchObject({
+    expect(run(execResult(boot))[0]).toMatchObject({
       kind: 'oom-none',
       summary: 'no OOM kills in the kernel log since boot',
       data: { minutes: 60, source: 'dmesg' },
@@ -217,7 +200,7 @@ describe('oomKills check', () => {
   });
 
   it('says unknown when the kernel log is not readable', () => {
-    expect(run(res('', 1, fx('dmesg-denied.stderr.txt')))).toEqual([
+    expect(run(execResult('', { code: 1, stderr: fx('dmesg-denied.stderr.txt') }))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -228,14 +211,14 @@ describe('oomKills check', () => {
         data: { minutes: 60 },
       },
     ]);
-    expect(run(res('', 1, fx('sudo-password.stderr.txt')))[0]).toMatchObject({
+    expect(run(execResult('', { code: 1, stderr: fx('sudo-password.stderr.txt') }))[0]).toMatchObject({
       kind: 'oom-unknown',
       evidence: ['sudo: a password is required'],
     });
   });
 
   it('reports missing tools as info', () => {
-    expect(run(res('', 127, fx('tools-missing.stderr.txt')))).toEqual([
+    expect(run(execResult('', { code: 127, stderr: fx('tools-missing.stderr.txt') }))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -249,7 +232,7 @@ describe('oomKills check', () => {
   });
 
   it('reports garbage output as unparseable', () => {
-    expect(run(res('<html><body>hi</body></html>\n'))).toEqual([
+    expect(run(execResult('<html><body>hi</body></html>\n'))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',

@@ -1,12 +1,11 @@
 // Fixtures: real captures in a throwaway network namespace, see firewall.test.ts. Inline lines follow the
 // exact format of those captures.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePortList } from '../../../src/core/checks/firewallTrace.js';
 import { parseIptables, splitIptablesWords } from '../../../src/core/checks/parseIptables.js';
+import { fixture } from '../../support/checkKit.js';
 
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/firewall/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('firewall', name);
 
 describe('parseIptables', () => {
   it('splits quoted comments as iptables-save prints them', () => {

@@ -1,11 +1,10 @@
 // Fixtures: real captures in a throwaway network namespace, see firewall.test.ts. Inline lines follow the
 // exact format of those captures.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseNft } from '../../../src/core/checks/parseNft.js';
+import { fixture } from '../../support/checkKit.js';
 
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/firewall/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('firewall', name);
 
 describe('parseNft', () => {
   it('keeps only ip/inet input filter chains as entry points', () => {

@@ -1,12 +1,11 @@
 // Fixtures: real captures in a throwaway network namespace, see firewall.test.ts. Inline lines follow the
 // exact format of those captures.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { traceBaseChain } from '../../../src/core/checks/firewallTrace.js';
 import { parseUfw } from '../../../src/core/checks/parseUfw.js';
+import { fixture } from '../../support/checkKit.js';
 
-const fx = (name: string) =>
-  readFileSync(new URL(`../../fixtures/firewall/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('firewall', name);
 
 describe('parseUfw', () => {
   it('reads status, default policy and IPv4 incoming rules', () => {

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext, StepOutputs } from '../../../src/core/checks/check.js';
+import type { StepOutputs } from '../../../src/core/checks/check.js';
 import { parseFpmLogLine, parsePoolListen, parseStatLine } from '../../../src/core/checks/parsePhpFpm.js';
 import { phpFpm, phpFpmParams } from '../../../src/core/checks/phpFpm.js';
 import { systemdUnit } from '../../../src/core/checks/systemdUnit.js';
-import { siteSchema } from '../../../src/core/model/inventory.js';
-import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Captured in a Debian bookworm container (systemd, stock nginx + php8.2-fpm):
 // show-active / stat-ok / find-ok / listen-default: the stock install. log-saturated: the www pool
@@ -16,33 +14,20 @@ import type { ExecResult } from '../../../src/core/ports.js';
 //   a regular file at that path. listen-two-pools: a second pool on 127.0.0.1:9001, listen.mode set.
 // log-missing / log-denied: tail of a missing log, and as an unprivileged user.
 // show-nosystemd: systemctl on a host without systemd; show-absent: `sh -c` without systemctl.
-const fx = (name: string) => readFileSync(new URL(`../../fixtures/php-fpm/${name}`, import.meta.url), 'utf8');
+const fx = (name: string) => fixture('php-fpm', name);
 
-const res = (stdout: string, code: number | null = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 5,
-  timedOut: false,
-});
-const ctx: CheckContext = {
-  host: 'web1',
-  siteName: 'shop',
-  site: siteSchema.parse({ url: 'https://shop.example.com/', hosts: ['web1'] }),
-  now: new Date('2026-11-22T02:45:00Z'),
-};
+const ctx = checkContext();
 const sock = '/run/php/php8.2-fpm.sock';
 const props =
   'Id,LoadState,ActiveState,SubState,Result,NRestarts,ExecMainCode,ExecMainStatus,ExecMainPID,ActiveEnterTimestamp,InactiveEnterTimestamp,StateChangeTimestamp';
 const healthy: StepOutputs = {
-  unit: res(fx('show-active.txt')),
-  socket: res(fx('stat-ok.txt')),
-  siblings: res(fx('find-ok.txt')),
-  pools: res(fx('listen-default.txt')),
-  log: res(fx('log-saturated.txt')),
+  unit: execResult(fx('show-active.txt')),
+  socket: execResult(fx('stat-ok.txt')),
+  siblings: execResult(fx('find-ok.txt')),
+  pools: execResult(fx('listen-default.txt')),
+  log: execResult(fx('log-saturated.txt')),
 };
-const run = (outputs: StepOutputs, params: unknown) => phpFpm.parse(outputs, phpFpmParams.parse(params), ctx);
+const run = (outputs: StepOutputs, params: unknown) => runCheck(phpFpm, outputs, params);
 const all = { unit: 'php8.2-fpm.service', socket: sock, log: '/var/log/php8.2-fpm.log' };
 const kinds = (findings: ReturnType<typeof run>) => findings.map((x) => [x.kind, x.severity]);
 
@@ -166,16 +151,16 @@ describe('php-fpm parse', () => {
 
   it('emits the same unit-state as the systemd-unit check', () => {
     const mine = run(healthy, all)[0];
-    const theirs = systemdUnit.parse(
-      { show: res(fx('show-active.txt')) },
+    const theirs = runCheck(
+      systemdUnit,
+      { show: execResult(fx('show-active.txt')) },
       { unit: 'php8.2-fpm.service' },
-      ctx,
     )[0];
     expect({ ...mine, check: 'systemd-unit' }).toEqual(theirs);
   });
 
   it('keeps only log lines within the window', () => {
-    const later = run({ ...healthy, log: res(fx('log-later.txt')) }, { ...all, minutes: 1 });
+    const later = run({ ...healthy, log: execResult(fx('log-later.txt')) }, { ...all, minutes: 1 });
     expect(later[3]).toEqual({
       check: 'php-fpm',
       host: 'web1',
@@ -185,16 +170,16 @@ describe('php-fpm parse', () => {
       evidence: [],
       data: { log: '/var/log/php8.2-fpm.log', linesInWindow: 3 },
     });
-    expect(run({ ...healthy, log: res(fx('log-later.txt')) }, all)[3]?.kind).toBe('fpm-saturated');
+    expect(run({ ...healthy, log: execResult(fx('log-later.txt')) }, all)[3]?.kind).toBe('fpm-saturated');
   });
 
   it('reports a killed master and its removed socket', () => {
     const findings = run(
       {
         ...healthy,
-        unit: res(fx('show-failed.txt')),
-        socket: res('', 1, fx('stat-removed.stderr.txt')),
-        siblings: res(fx('find-empty.txt')),
+        unit: execResult(fx('show-failed.txt')),
+        socket: execResult('', { code: 1, stderr: fx('stat-removed.stderr.txt') }),
+        siblings: execResult(fx('find-empty.txt')),
       },
       all,
     );
@@ -224,7 +209,11 @@ describe('php-fpm parse', () => {
   it('names the other sockets when nginx points at an old path', () => {
     const old = '/run/php/php8.1-fpm.sock';
     const findings = run(
-      { ...healthy, socket: res('', 1, fx('stat-missing.stderr.txt')), siblings: res(fx('find-ok.txt')) },
+      {
+        ...healthy,
+        socket: execResult('', { code: 1, stderr: fx('stat-missing.stderr.txt') }),
+        siblings: execResult(fx('find-ok.txt')),
+      },
       { ...all, socket: old },
     );
     expect(findings[1]).toMatchObject({
@@ -237,8 +226,8 @@ describe('php-fpm parse', () => {
     const noDir = run(
       {
         ...healthy,
-        socket: res('', 1, fx('stat-missing.stderr.txt')),
-        siblings: res('', 1, fx('find-nodir.stderr.txt')),
+        socket: execResult('', { code: 1, stderr: fx('stat-missing.stderr.txt') }),
+        siblings: execResult('', { code: 1, stderr: fx('find-nodir.stderr.txt') }),
       },
       { ...all, socket: old },
     );
@@ -248,7 +237,7 @@ describe('php-fpm parse', () => {
   it('reports a file that is not a socket, and a unit that is not installed', () => {
     const old = '/run/php/php8.1-fpm.sock';
     const findings = run(
-      { ...healthy, unit: res(fx('show-notfound.txt')), socket: res(fx('stat-regular.txt')) },
+      { ...healthy, unit: execResult(fx('show-notfound.txt')), socket: execResult(fx('stat-regular.txt')) },
       { ...all, unit: 'php8.1-fpm.service', socket: old },
     );
     expect(findings[0]).toMatchObject({
@@ -266,14 +255,14 @@ describe('php-fpm parse', () => {
   });
 
   it('lists several pools, and none when php-fpm has no pool files', () => {
-    const two = run({ ...healthy, pools: res(fx('listen-two-pools.txt')) }, { unit: 'php8.2-fpm' });
+    const two = run({ ...healthy, pools: execResult(fx('listen-two-pools.txt')) }, { unit: 'php8.2-fpm' });
     expect(two[1]).toMatchObject({
       kind: 'fpm-pool-listen',
       summary: `php-fpm pools listen on 127.0.0.1:9001, ${sock}`,
       data: { socketListed: null },
     });
     expect(two[1]?.evidence).toHaveLength(5);
-    const none = run({ ...healthy, pools: res('', 2) }, { unit: 'php8.2-fpm' });
+    const none = run({ ...healthy, pools: execResult('', { code: 2 }) }, { unit: 'php8.2-fpm' });
     expect(none[1]).toMatchObject({
       kind: 'fpm-pool-listen',
       severity: 'info',
@@ -284,7 +273,10 @@ describe('php-fpm parse', () => {
 
   it('reports a missing or unreadable log', () => {
     const missing = run(
-      { ...healthy, log: res(fx('log-missing.stdout.txt'), 1, fx('log-missing.stderr.txt')) },
+      {
+        ...healthy,
+        log: execResult(fx('log-missing.stdout.txt'), { code: 1, stderr: fx('log-missing.stderr.txt') }),
+      },
       { ...all, log: '/var/log/php8.1-fpm.log' },
     );
     expect(missing[3]).toEqual({
@@ -297,14 +289,20 @@ describe('php-fpm parse', () => {
       data: { log: '/var/log/php8.1-fpm.log' },
     });
     const denied = run(
-      { ...healthy, log: res(fx('log-denied.stdout.txt'), 1, fx('log-denied.stderr.txt')) },
+      {
+        ...healthy,
+        log: execResult(fx('log-denied.stdout.txt'), { code: 1, stderr: fx('log-denied.stderr.txt') }),
+      },
       all,
     );
     expect(denied[3]).toMatchObject({ kind: 'fpm-log-unreadable', severity: 'warn' });
   });
 
   it('reports an absent systemctl as tool-missing and a host without systemd as unparseable', () => {
-    const absent = run({ ...healthy, unit: res('', 127, fx('show-absent.stderr.txt')) }, all);
+    const absent = run(
+      { ...healthy, unit: execResult('', { code: 127, stderr: fx('show-absent.stderr.txt') }) },
+      all,
+    );
     expect(absent[0]).toEqual({
       check: 'php-fpm',
       host: 'web1',
@@ -315,7 +313,10 @@ describe('php-fpm parse', () => {
       data: { tool: 'systemctl' },
     });
     expect(absent).toHaveLength(4);
-    const noSystemd = run({ ...healthy, unit: res('', 1, fx('show-nosystemd.stderr.txt')) }, all);
+    const noSystemd = run(
+      { ...healthy, unit: execResult('', { code: 1, stderr: fx('show-nosystemd.stderr.txt') }) },
+      all,
+    );
     expect(noSystemd[0]).toMatchObject({
       kind: 'unparseable',
       severity: 'warn',
@@ -327,17 +328,14 @@ describe('php-fpm parse', () => {
   });
 
   it('reports garbage as unparseable', () => {
-    const nginxLog = readFileSync(
-      new URL('../../fixtures/nginx-errors/provoked.txt', import.meta.url),
-      'utf8',
-    );
+    const nginxLog = fixture('nginx-errors', 'provoked.txt');
     const findings = run(
       {
-        unit: res(fx('listen-default.txt')),
-        socket: res(fx('show-active.txt')),
-        siblings: res(''),
-        pools: res(fx('show-active.txt')),
-        log: res(nginxLog),
+        unit: execResult(fx('listen-default.txt')),
+        socket: execResult(fx('show-active.txt')),
+        siblings: execResult(''),
+        pools: execResult(fx('show-active.txt')),
+        log: execResult(nginxLog),
       },
       all,
     );

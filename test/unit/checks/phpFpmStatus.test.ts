@@ -1,26 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import { parseFpmStatus } from '../../../src/core/checks/parsePhpFpm.js';
 import { phpFpm, phpFpmParams } from '../../../src/core/checks/phpFpm.js';
 import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture } from '../../support/checkKit.js';
 
 // status-ok.json: captured verbatim from php8.2-fpm's status page (pm.status_path) on a fleet host.
-const okJson = readFileSync(new URL('../../fixtures/php-fpm/status-ok.json', import.meta.url), 'utf8');
-const show = readFileSync(new URL('../../fixtures/php-fpm/show-active.txt', import.meta.url), 'utf8');
-const out = (stdout: string, code = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 1,
-  timedOut: false,
-});
-const ctx = { host: 'web1', siteName: 's', site: {}, now: new Date() } as unknown as CheckContext;
+const okJson = fixture('php-fpm', 'status-ok.json');
+const show = fixture('php-fpm', 'show-active.txt');
+const ctx = checkContext();
 const params = phpFpmParams.parse({ unit: 'php8.2-fpm', statusUrl: 'http://127.0.0.1/fpm-status' });
 const run = (status: ExecResult) =>
   phpFpm
-    .parse({ unit: out(show), pools: out(''), status }, params, ctx)
+    .parse({ unit: execResult(show), pools: execResult(''), status }, params, ctx)
     .find((f) => f.kind.startsWith('fpm-status') || f.kind === 'unparseable');
 
 describe('php-fpm status page', () => {
@@ -45,7 +36,7 @@ describe('php-fpm status page', () => {
   });
 
   it('ok when idle workers remain', () => {
-    expect(run(out(okJson))).toMatchObject({
+    expect(run(execResult(okJson))).toMatchObject({
       kind: 'fpm-status',
       severity: 'ok',
       summary: 'php-fpm pool www: 1/2 workers busy',
@@ -56,7 +47,7 @@ describe('php-fpm status page', () => {
     const busy = okJson
       .replace('"listen queue":0', '"listen queue":3')
       .replace('"idle processes":1', '"idle processes":0');
-    expect(run(out(busy))).toMatchObject({
+    expect(run(execResult(busy))).toMatchObject({
       kind: 'fpm-status',
       severity: 'critical',
       data: { saturatedNow: true, listenQueue: 3 },
@@ -68,7 +59,10 @@ describe('php-fpm status page', () => {
 
   it('a status page that times out says the pool is too busy to answer', () => {
     const f = run(
-      out('', 28, 'curl: (28) Operation timed out after 3001 milliseconds with 0 bytes received\n'),
+      execResult('', {
+        code: 28,
+        stderr: 'curl: (28) Operation timed out after 3001 milliseconds with 0 bytes received\n',
+      }),
     );
     expect(f).toMatchObject({ kind: 'fpm-status-timeout', severity: 'warn' });
     expect(f?.evidence).toEqual([
@@ -77,6 +71,6 @@ describe('php-fpm status page', () => {
   });
 
   it('an HTML error page is unparseable, not a crash', () => {
-    expect(run(out('<html>File not found.</html>'))?.kind).toBe('unparseable');
+    expect(run(execResult('<html>File not found.</html>'))?.kind).toBe('unparseable');
   });
 });

@@ -4,9 +4,7 @@
 // reply (exit 52), one resetting (SO_LINGER 0, exit 56), a closed port (exit 7), a port dropped by iptables in
 // a throwaway network namespace (exit 28), one rejected there with icmp-host-unreachable (exit 7), an .invalid
 // name (exit 6), and bash without curl on PATH (exit 127). Exit codes are noted per case below.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
 import {
   parseWriteOut,
   redactUrl,
@@ -14,23 +12,17 @@ import {
   upstreamProbeParams,
 } from '../../../src/core/checks/upstreamProbe.js';
 import { toShell } from '../../../src/core/command.js';
-import type { ExecResult } from '../../../src/core/ports.js';
+import { checkContext, execResult, fixture } from '../../support/checkKit.js';
 
 const fx = (name: string) => {
   try {
-    return readFileSync(new URL(`../../fixtures/upstream-probe/${name}`, import.meta.url), 'utf8');
+    return fixture('upstream-probe', name);
   } catch {
     return ''; // curl wrote nothing to that stream
   }
 };
-const capture = (name: string, code: number | null): ExecResult => ({
-  stdout: fx(`${name}.stdout.txt`),
-  stderr: fx(`${name}.stderr.txt`),
-  code,
-  signal: null,
-  durationMs: 5,
-  timedOut: false,
-});
+const capture = (name: string, code: number | null) =>
+  execResult(fx(`${name}.stdout.txt`), { code, stderr: fx(`${name}.stderr.txt`) });
 
 const site = (urls: string[]) => ({
   url: 'https://shop.example/',
@@ -41,12 +33,7 @@ const site = (urls: string[]) => ({
   services: [],
   playbook: '502-triage',
 });
-const ctx = (urls: string[], host = 'gw'): CheckContext => ({
-  host,
-  siteName: 'shop',
-  site: site(urls),
-  now: new Date(0),
-});
+const ctx = (urls: string[], host = 'gw') => checkContext({ host, site: site(urls) });
 const p = upstreamProbeParams.parse({});
 
 const one = (name: string, code: number | null, url = 'http://127.0.0.1:18731/') =>

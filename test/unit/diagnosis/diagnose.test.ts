@@ -2,27 +2,15 @@
  * Diagnosis rules fed by the checks' own parsers on verbatim captured outputs
  * (test/fixtures), so rules and parsers agree on the shape of findings.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CheckContext } from '../../../src/core/checks/check.js';
-import { nginxErrors, nginxErrorsParams } from '../../../src/core/checks/nginxErrors.js';
+import { nginxErrors } from '../../../src/core/checks/nginxErrors.js';
 import { oomKills } from '../../../src/core/checks/oomKills.js';
 import { phpFpm } from '../../../src/core/checks/phpFpm.js';
 import { systemdUnit } from '../../../src/core/checks/systemdUnit.js';
 import { diagnose } from '../../../src/core/diagnosis/diagnose.js';
 import type { Finding } from '../../../src/core/model/finding.js';
 import type { SiteConfig } from '../../../src/core/model/inventory.js';
-import type { ExecResult } from '../../../src/core/ports.js';
-
-const fx = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
-const out = (stdout: string, code = 0, stderr = ''): ExecResult => ({
-  stdout,
-  stderr,
-  code,
-  signal: null,
-  durationMs: 1,
-  timedOut: false,
-});
+import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 const site: SiteConfig = {
   url: 'https://shop.example.com/',
@@ -32,18 +20,18 @@ const site: SiteConfig = {
   services: [{ kind: 'php-fpm', unit: 'php8.2-fpm', socket: '/run/php/php8.2-fpm.sock' }],
   playbook: '502-triage',
 };
-const ctx: CheckContext = { host: 'web1', siteName: 'shop', site, now: new Date('2026-11-22T02:45:00Z') };
+const ctx = checkContext({ site });
 
 /** Real nginx error-log lines from the provoked capture, keeping only those matching `re`. */
 function nginxLines(re: RegExp, server = 'shop.example.com'): Finding[] {
-  const [date, ...lines] = fx('nginx-errors/provoked.txt').split('\n');
+  const [date, ...lines] = fixture('nginx-errors', 'provoked.txt').split('\n');
   const kept = lines.filter((l) => re.test(l)).map((l) => l.replace(/server: [a-z.]+/, `server: ${server}`));
   expect(kept.length).toBeGreaterThan(0);
-  return nginxErrors.parse({ tail: out([date, ...kept].join('\n')) }, nginxErrorsParams.parse({}), ctx);
+  return runCheck(nginxErrors, { tail: execResult([date, ...kept].join('\n')) }, {}, ctx);
 }
 
 const unit = (file: string) =>
-  systemdUnit.parse({ show: out(fx(`php-fpm/${file}`)) }, { unit: 'php8.2-fpm' }, ctx);
+  runCheck(systemdUnit, { show: execResult(fixture('php-fpm', file)) }, { unit: 'php8.2-fpm' }, ctx);
 const probe = (status: number): Finding => ({
   check: 'http-probe',
   host: 'medic',
@@ -86,13 +74,14 @@ describe('diagnose', () => {
   });
 
   it('pm.max_children reached and EAGAIN: upstream-saturated', () => {
-    const fpm = phpFpm.parse(
+    const fpm = runCheck(
+      phpFpm,
       {
-        unit: out(fx('php-fpm/show-active.txt')),
-        pools: out(fx('php-fpm/listen-default.txt')),
-        log: out(fx('php-fpm/log-saturated.txt')),
+        unit: execResult(fixture('php-fpm', 'show-active.txt')),
+        pools: execResult(fixture('php-fpm', 'listen-default.txt')),
+        log: execResult(fixture('php-fpm', 'log-saturated.txt')),
       },
-      phpFpm.params.parse({ unit: 'php8.2-fpm', log: '/var/log/php8.2-fpm.log' }),
+      { unit: 'php8.2-fpm', log: '/var/log/php8.2-fpm.log' },
       ctx,
     );
     const d = run([...fpm, ...nginxLines(/\(11: Resource temporarily unavailable\)/)]);
@@ -101,8 +90,9 @@ describe('diagnose', () => {
   });
 
   it('a kernel OOM kill plus a prematurely closed upstream: oom-killed', () => {
-    const oom = oomKills.parse(
-      { 'kernel-log': out(fx('oom-kills/journal-memcg.txt')) },
+    const oom = runCheck(
+      oomKills,
+      { 'kernel-log': execResult(fixture('oom-kills', 'journal-memcg.txt')) },
       { minutes: 60 },
       ctx,
     );
