@@ -1,6 +1,7 @@
 /** Composition root shared by the entry points: config → adapters → core services. */
 
 import { resolve } from 'node:path';
+import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
 import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';
 import { pinoLogger } from './adapters/log/pinoLogger.js';
 import { transportFactory } from './adapters/transport/transportFactory.js';
@@ -35,6 +36,7 @@ export function createMedic(configFile: string, opts: { logLevel?: string } = {}
   const diagnoser = new Diagnoser(config, playbooks, catalog, {
     transports: transportFactory(logger),
     http: nodeHttpProber,
+    containers: dockerEngineFactory(),
     clock: systemClock,
     logger,
   });

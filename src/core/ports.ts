@@ -52,6 +52,31 @@ export interface HttpProber {
   get(url: string, opts: { timeoutMs: number; hostHeader?: string }): Promise<HttpProbeResult>;
 }
 
+/** One line of a container's log, in order, with the stream it came from. */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/**
+ * A host's container engine (the Docker Engine API). Returns the API's raw JSON: the core
+ * parses it, so parsers are tested on verbatim API answers.
+ */
+export interface ContainerEngine {
+  /** GET /containers/json?all=1 filtered by exact name or by a `key=value` label. */
+  list(filter: { name?: string; label?: string }): Promise<unknown[]>;
+  inspect(id: string): Promise<unknown>;
+  /** The last `tail` lines of stdout and stderr, demultiplexed, in order. */
+  logs(id: string, tail: number, tty: boolean): Promise<LogLine[]>;
+  /** One-shot stats (never a stream left open). */
+  stats(id: string): Promise<unknown>;
+}
+
+export interface ContainerEngineFactory {
+  /** The engine of one host; over SSH it rides on that host's transport. */
+  open(name: string, host: HostConfig, transport: Transport): ContainerEngine;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -4,13 +4,15 @@
  */
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFile = promisify(execFileCb);
 const fleetDir = new URL('../fleet/', import.meta.url).pathname;
+/** pm2 from npm, copied into fleet hosts that run Node apps. */
+export const PM2_VERSION = '7.0.4';
 
 function fleetEnv(): Record<string, string> {
   const out = execFileSync('bash', ['-c', `. ${fleetDir}env.sh && env | grep ^MEDIC_`], { encoding: 'utf8' });
@@ -29,6 +31,11 @@ export class Fleet {
   readonly prefix = `medic-t${process.pid}`;
   private readonly containers: string[] = [];
   image = '';
+  busybox = '';
+
+  get pm2Dir(): string {
+    return join(this.env.MEDIC_CACHE_DIR as string, `pm2-${PM2_VERSION}`);
+  }
 
   constructor() {
     this.env = fleetEnv();
@@ -55,7 +62,27 @@ export class Fleet {
     for (const f of readdirSync(fleetDir).sort()) hash.update(f).update(readFileSync(join(fleetDir, f)));
     this.image = `medic-fleet:${hash.digest('hex').slice(0, 12)}`;
     const have = await this.docker('images', '-q', this.image);
-    if (!have) await this.docker('build', '-q', '--build-arg', `BASE=${baseTag}`, '-t', this.image, fleetDir);
+    if (!have) {
+      await this.docker('build', '-q', '--build-arg', `BASE=${baseTag}`, '-t', this.image, fleetDir);
+      // Older fleet images (from earlier versions of test/fleet) are dead weight in the cache.
+      const tags = (await this.docker('images', '--format', '{{.Repository}}:{{.Tag}}', 'medic-fleet')).split(
+        '\n',
+      );
+      const stale = tags.filter((t) => t && t !== this.image);
+      if (stale.length) await this.docker('rmi', ...stale).catch(() => '');
+    }
+    this.busybox = (await execFile('bash', [join(fleetDir, 'build-busybox.sh')])).stdout.trim();
+    if (!existsSync(join(this.pm2Dir, 'node_modules/pm2/bin/pm2'))) {
+      await execFile('npm', [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--no-save',
+        '--prefix',
+        this.pm2Dir,
+        `pm2@${PM2_VERSION}`,
+      ]);
+    }
     execFileSync('ssh-keygen', [
       '-q',
       '-t',
@@ -75,7 +102,10 @@ export class Fleet {
   }
 
   /** Run one fleet host; resolves when sshd and nginx answer. */
-  async startHost(name: string, opts: { tmpfs?: string[] } = {}): Promise<FleetHost> {
+  async startHost(
+    name: string,
+    opts: { tmpfs?: string[]; pm2?: boolean; dockerSocket?: boolean } = {},
+  ): Promise<FleetHost> {
     const container = `${this.prefix}-${name}`;
     const args = [
       'run',
@@ -107,13 +137,27 @@ export class Fleet {
       '127.0.0.1::22',
       '-p',
       '127.0.0.1::80',
+      // "dockerhost": the machine whose Docker engine runs the app containers (see app.conf).
+      '--add-host',
+      'dockerhost:host-gateway',
       ...(opts.tmpfs ?? []).flatMap((t) => ['--tmpfs', t]),
+      ...(opts.dockerSocket ? ['-v', `${this.env.MEDIC_DOCKER_SOCK}:/var/run/docker.sock`] : []),
       this.image,
     ];
     await this.docker(...args);
     this.containers.push(container);
     const host = new FleetHost(this, name, container);
     await host.init();
+    if (opts.pm2) {
+      await this.docker('cp', this.pm2Dir, `${container}:/opt/pm2`);
+      await host.sh('ln -sf /opt/pm2/node_modules/pm2/bin/pm2 /usr/local/bin/pm2');
+    }
+    if (opts.dockerSocket) {
+      // deploy may use the engine's socket: a group with the socket's gid, as on a real host.
+      await host.sh(
+        'gid=$(stat -c %g /var/run/docker.sock); getent group $gid >/dev/null || groupadd -g $gid docker; usermod -aG $(getent group $gid | cut -d: -f1) deploy',
+      );
+    }
     return host;
   }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
 import { type Command, commandArgv, TIMEOUT_EXIT } from '../../core/command.js';
 import type { HostConfig } from '../../core/model/inventory.js';
 import type { ExecOptions, ExecResult, Transport } from '../../core/ports.js';
@@ -15,7 +16,8 @@ export class LocalTransport implements Transport {
 
   exec(cmd: Command, opts: ExecOptions): Promise<ExecResult> {
     const isRoot = process.getuid?.() === 0;
-    const [file, ...args] = commandArgv(cmd, { ...opts, sudo: this.cfg.sudo && !isRoot });
+    const asUser = opts.asUser === userInfo().username ? undefined : opts.asUser;
+    const [file, ...args] = commandArgv(cmd, { ...opts, asUser, sudo: this.cfg.sudo && !isRoot });
     const started = Date.now();
     return new Promise((resolve) => {
       const child = execFile(

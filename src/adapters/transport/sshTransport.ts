@@ -45,7 +45,9 @@ export class SshTransport implements Transport {
 
   async exec(cmd: Command, opts: ExecOptions): Promise<ExecResult> {
     const client = await this.connection();
-    const line = commandLine(cmd, { ...opts, sudo: this.cfg.sudo });
+    // Already the app's user: no sudo needed (and none may be configured for it).
+    const asUser = opts.asUser === this.cfg.user ? undefined : opts.asUser;
+    const line = commandLine(cmd, { ...opts, asUser, sudo: this.cfg.sudo });
     return this.channels.run(() => this.runWithRetry(client, line, opts));
   }
 

@@ -1,6 +1,7 @@
 import type { Check } from './check.js';
 import { disk } from './disk.js';
 import { dns } from './dns.js';
+import { dockerContainer } from './dockerContainer.js';
 import { firewall } from './firewall.js';
 import { httpProbe } from './httpProbe.js';
 import { listeningSockets } from './listeningSockets.js';
@@ -9,6 +10,7 @@ import { nginxConfig } from './nginxConfig.js';
 import { nginxErrors } from './nginxErrors.js';
 import { oomKills } from './oomKills.js';
 import { phpFpm } from './phpFpm.js';
+import { pm2App } from './pm2App.js';
 import { systemdUnit } from './systemdUnit.js';
 import { upstreamProbe } from './upstreamProbe.js';
 
@@ -18,6 +20,8 @@ export const builtinChecks: readonly Check<never>[] = [
   upstreamProbe,
   systemdUnit,
   phpFpm,
+  dockerContainer,
+  pm2App,
   nginxConfig,
   nginxErrors,
   listeningSockets,

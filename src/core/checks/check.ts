@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Command } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
-import type { ExecResult, HttpProber } from '../ports.js';
+import type { ContainerEngine, ExecResult, HttpProber } from '../ports.js';
 
 /** What a check knows about where it runs. */
 export interface CheckContext {
@@ -47,7 +47,16 @@ export interface SiteCheck<P = unknown> {
   run(params: P, ctx: CheckContext, deps: { http: HttpProber }): Promise<Finding[]>;
 }
 
-export type Check<P = unknown> = HostCheck<P> | SiteCheck<P>;
+/** A check that asks a host's container engine (Docker Engine API) rather than running commands. */
+export interface ContainerCheck<P = unknown> {
+  scope: 'container';
+  id: string;
+  title: string;
+  params: z.ZodType<P>;
+  run(params: P, ctx: CheckContext, deps: { containers: ContainerEngine; now: Date }): Promise<Finding[]>;
+}
+
+export type Check<P = unknown> = HostCheck<P> | SiteCheck<P> | ContainerCheck<P>;
 
 /** Helper for building findings with the check id and host filled in. */
 export function finder(check: string, host: string) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { dockerContainer } from './dockerContainer.js';
 import { phpFpm } from './phpFpm.js';
+import { pm2App } from './pm2App.js';
 import { systemdUnit } from './systemdUnit.js';
 
 /**
@@ -9,6 +11,8 @@ import { systemdUnit } from './systemdUnit.js';
 export const serviceKinds: Record<string, z.ZodType> = {
   systemd: systemdUnit.params,
   'php-fpm': phpFpm.params,
+  docker: dockerContainer.params,
+  pm2: pm2App.params,
   nginx: z
     .object({
       errorLog: z.string().startsWith('/', 'an absolute path').default('/var/log/nginx/error.log'),

@@ -14,6 +14,29 @@ export const actions = {
       preview: [argv('systemctl', 'restart', '--', unit), argv('systemctl', 'is-active', '--', unit)],
     };
   },
+  restartContainer(host: string, name: string): ProposedAction {
+    return {
+      id: `restart-container:${host}:${name}`,
+      kind: 'restart-container',
+      title: `Restart container ${name} on ${host}`,
+      host,
+      target: name,
+      risk: 'restart',
+      preview: [argv('docker', 'restart', '--', name)],
+    };
+  },
+  /** pm2 is per user: the restart runs as the app's user, never as root. */
+  restartPm2(host: string, app: string, user: string): ProposedAction {
+    return {
+      id: `restart-pm2:${host}:${user}:${app}`,
+      kind: 'restart-pm2',
+      title: `Restart pm2 app ${app} (as ${user}) on ${host}`,
+      host,
+      target: app,
+      risk: 'restart',
+      preview: [argv('sudo', '-n', '-u', user, '--', 'pm2', 'restart', app)],
+    };
+  },
   reloadNginx(host: string): ProposedAction {
     return {
       id: `reload-nginx:${host}`,

@@ -2,16 +2,20 @@ import type { ProposedAction } from '../model/action.js';
 import type { Cause } from '../model/cause.js';
 import type { SiteStatus } from '../model/report.js';
 import type { DiagnosisContext, Rule } from './rule.js';
+import { containerRules } from './rules/containerRules.js';
 import { hostRules } from './rules/hostRules.js';
 import { networkRules } from './rules/networkRules.js';
 import { nginxRules } from './rules/nginxRules.js';
 import { phpFpmRules } from './rules/phpFpmRules.js';
+import { pm2Rules } from './rules/pm2Rules.js';
 import { resourceRules } from './rules/resourceRules.js';
 import { unitRules } from './rules/unitRules.js';
 
 export const defaultRules: Rule[] = [
   hostRules,
   unitRules,
+  containerRules,
+  pm2Rules,
   phpFpmRules,
   resourceRules,
   networkRules,

@@ -3,13 +3,23 @@ import { isMedicError, MedicError, toSafeError } from '../errors.js';
 import { type Finding, severityRank } from '../model/finding.js';
 import type { HostConfig, SiteConfig } from '../model/inventory.js';
 import type { CheckRun } from '../model/report.js';
-import type { Clock, HttpProber, Logger, Transport, TransportFactory } from '../ports.js';
+import type {
+  Clock,
+  ContainerEngine,
+  ContainerEngineFactory,
+  HttpProber,
+  Logger,
+  Transport,
+  TransportFactory,
+} from '../ports.js';
 import type { CheckTask } from './planRun.js';
 import type { ProgressListener } from './progress.js';
 
 export interface RunDeps {
   transports: TransportFactory;
   http: HttpProber;
+  /** Container engines per host (Docker); without it, container checks report an error. */
+  containers?: ContainerEngineFactory;
   clock: Clock;
   logger: Logger;
 }
@@ -69,6 +79,20 @@ export async function runPlaybook(
     return t;
   };
 
+  const engines = new Map<string, ContainerEngine>();
+  const engineFor = (host: string): ContainerEngine => {
+    let e = engines.get(host);
+    if (!e) {
+      const cfg = input.hosts[host];
+      if (!cfg) throw new Error(`host ${host} is not in the inventory`);
+      if (!deps.containers)
+        throw new MedicError('docker.unavailable', 'no container engine support configured');
+      e = deps.containers.open(host, cfg, transportFor(host));
+      engines.set(host, e);
+    }
+    return e;
+  };
+
   const finish = (run: CheckRun, found: Finding[]) => {
     checks.push(run);
     findings.push(...found);
@@ -83,6 +107,11 @@ export async function runPlaybook(
     try {
       if (task.check.scope === 'site') {
         const found = await task.check.run(task.params, ctx, { http: deps.http });
+        finish({ ...base, status: statusOf(found), durationMs: Date.now() - started }, found);
+        return;
+      }
+      if (task.check.scope === 'container') {
+        const found = await task.check.run(task.params, ctx, { containers: engineFor(task.host), now });
         finish({ ...base, status: statusOf(found), durationMs: Date.now() - started }, found);
         return;
       }
@@ -131,10 +160,11 @@ export async function runPlaybook(
   try {
     // Connect to every host now, probe the site meanwhile: the probe makes the gateway log a
     // fresh error line, which the host checks that follow then read.
-    for (const host of new Set(input.tasks.filter((t) => t.check.scope === 'host').map((t) => t.host))) {
+    for (const host of new Set(input.tasks.filter((t) => t.check.scope !== 'site').map((t) => t.host))) {
       transportFor(host).warm?.();
     }
-    const first = (t: CheckTask) => t.check.scope === 'site' || t.check.probe === true;
+    const first = (t: CheckTask) =>
+      t.check.scope === 'site' || (t.check.scope === 'host' && t.check.probe === true);
     await Promise.all(input.tasks.filter(first).map(runTask));
     await Promise.all(input.tasks.filter((t) => !first(t)).map(runTask));
   } finally {

@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import Docker from 'dockerode';
+import { MedicError } from '../../core/errors.js';
+import type { HostConfig } from '../../core/model/inventory.js';
+import type { ContainerEngine, ContainerEngineFactory, LogLine, Transport } from '../../core/ports.js';
+import { SshTransport } from '../transport/sshTransport.js';
+import { demuxDockerLogs } from './demuxDockerLogs.js';
+
+const API_TIMEOUT_MS = 10_000;
+
+/**
+ * An http.Agent whose sockets are `direct-streamlocal` channels to the remote Docker socket
+ * on the host's pooled SSH connection: no new handshake per call, no MaxSessions cost, no
+ * docker CLI needed on the host.
+ */
+export function sshSocketAgent(ssh: SshTransport, socketPath: string): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const create = (_opts: unknown, done: (err: Error | null, socket?: Duplex) => void) => {
+    ssh
+      .connection()
+      .then((client) => {
+        client.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+          if (err)
+            done(
+              new MedicError(
+                'docker.unreachable',
+                `${ssh.host}: cannot open ${socketPath} (${err.message})`,
+                { cause: err },
+              ),
+            );
+          else done(null, stream as unknown as Duplex);
+        });
+      })
+      .catch((err: Error) => done(err));
+    return undefined;
+  };
+  (agent as unknown as { createConnection: typeof create }).createConnection = create;
+  return agent;
+}
+
+function wrap(host: string, socket: string, err: unknown): Error {
+  if (err instanceof MedicError) return err;
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'EACCES')
+    return new MedicError('docker.denied', `${host}: permission denied on ${socket}`, { cause: err });
+  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
+    return new MedicError('docker.unreachable', `${host}: no Docker engine at ${socket}`, { cause: err });
+  }
+  if (e.statusCode)
+    return new MedicError('docker.api', `${host}: Docker API answered ${e.statusCode}`, { cause: err });
+  return new MedicError('docker.unreachable', `${host}: the Docker engine did not answer`, { cause: err });
+}
+
+/** A ContainerEngine on a dockerode client; every failure becomes a coded, chat-safe error. */
+export class DockerEngine implements ContainerEngine {
+  constructor(
+    private readonly host: string,
+    private readonly socket: string,
+    private readonly docker: Docker,
+  ) {}
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw wrap(this.host, this.socket, err);
+    }
+  }
+
+  list(filter: { name?: string; label?: string }): Promise<unknown[]> {
+    const filters: Record<string, string[]> = filter.name
+      ? { name: [filter.name] }
+      : { label: [filter.label ?? ''] };
+    return this.call(() => this.docker.listContainers({ all: true, filters }));
+  }
+
+  inspect(id: string): Promise<unknown> {
+    return this.call(() => this.docker.getContainer(id).inspect());
+  }
+
+  logs(id: string, tail: number, tty: boolean): Promise<LogLine[]> {
+    return this.call(async () => {
+      const body = (await this.docker
+        .getContainer(id)
+        .logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+      return demuxDockerLogs(Buffer.isBuffer(body) ? body : Buffer.from(String(body)), tty);
+    });
+  }
+
+  stats(id: string): Promise<unknown> {
+    return this.call(() =>
+      this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),
+    );
+  }
+}
+
+/** Local hosts use the socket directly; SSH hosts forward it over their pooled connection. */
+export function dockerEngineFactory(): ContainerEngineFactory {
+  return {
+    open(name: string, host: HostConfig, transport: Transport): ContainerEngine {
+      const socket = host.dockerSocket;
+      if (transport instanceof SshTransport) {
+        const agent = sshSocketAgent(transport, socket);
+        return new DockerEngine(
+          name,
+          socket,
+          new Docker({
+            protocol: 'http',
+            host: 'docker',
+            port: 80,
+            agent,
+            timeout: API_TIMEOUT_MS,
+          } as Docker.DockerOptions),
+        );
+      }
+      return new DockerEngine(name, socket, new Docker({ socketPath: socket, timeout: API_TIMEOUT_MS }));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Cause } from '../../model/cause.js';
+import type { Finding } from '../../model/finding.js';
+import { actions } from '../actions.js';
+import { clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str } from '../rule.js';
+
+const bool = (f: Finding, key: string) => f.data[key] === true;
+
+/** Kernel OOM lines naming the container's process or cgroup confirm a Docker OOM kill. */
+function kernelOom(ctx: DiagnosisContext, host: string): Finding[] {
+  return ofKind(ctx, 'oom-kill').filter((k) => k.host === host);
+}
+
+/** Containers: down, OOM-killed, in a restart loop, unhealthy, near their memory limit, wrong port. */
+export const containerRules: Rule = (ctx) => {
+  const causes: Cause[] = [];
+  const failing = ctx.siteFailing ? 0.2 : 0;
+  for (const f of ofKind(ctx, 'container-state')) {
+    const name = str(f, 'name') ?? '?';
+    const restart = [actions.restartContainer(f.host, name)];
+    const exit = num(f, 'exitCode');
+    if (bool(f, 'flapping')) {
+      causes.push({
+        id: 'upstream-crashing',
+        title: `container ${name} on ${f.host} is in a restart loop (${num(f, 'restartCount')} restarts, last exit ${exit})`,
+        confidence: clamp(0.65 + failing),
+        evidence: f.evidence,
+        hosts: [f.host],
+        actions: [],
+      });
+      continue;
+    }
+    if (!bool(f, 'running')) {
+      // OOMKilled alone is unreliable: require exit 137 too, and count kernel lines as confirmation.
+      const oom = bool(f, 'oomKilled') && exit === 137;
+      const kernel = oom ? kernelOom(ctx, f.host) : [];
+      causes.push({
+        id: oom ? 'oom-killed' : 'container-down',
+        title: oom
+          ? `container ${name} on ${f.host} was killed for memory (exit 137, OOMKilled)`
+          : `container ${name} on ${f.host} is ${str(f, 'status')} (exit ${exit})`,
+        confidence: clamp(0.6 + failing + (kernel.length ? 0.15 : 0)),
+        evidence: evidenceOf([f, ...kernel]),
+        hosts: [f.host],
+        actions: restart,
+      });
+      continue;
+    }
+    if (bool(f, 'unhealthy')) {
+      causes.push({
+        id: 'container-unhealthy',
+        title: `container ${name} on ${f.host} is running but its health check fails`,
+        confidence: clamp(0.6 + failing),
+        evidence: f.evidence,
+        hosts: [f.host],
+        actions: restart,
+      });
+    }
+  }
+  for (const f of ofKind(ctx, 'container-memory')) {
+    causes.push({
+      id: 'memory-exhausted',
+      title: `container ${str(f, 'name')} on ${f.host} is at ${num(f, 'percent')}% of its memory limit`,
+      confidence: clamp(0.4 + failing / 2),
+      evidence: f.evidence,
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+  for (const f of ofKind(ctx, 'container-port-mismatch')) {
+    causes.push({
+      id: 'upstream-port-mismatch',
+      title: f.summary,
+      confidence: clamp(0.6 + failing),
+      evidence: f.evidence,
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+  for (const f of ofKind(ctx, 'container-missing')) {
+    causes.push({
+      id: 'container-down',
+      title: f.summary,
+      confidence: clamp(0.55 + failing),
+      evidence: f.evidence,
+      hosts: [f.host],
+      actions: [],
+    });
+  }
+  return causes;
+};
