@@ -70,6 +70,8 @@ export interface ContainerEngine {
   logs(id: string, tail: number, tty: boolean): Promise<LogLine[]>;
   /** One-shot stats (never a stream left open). */
   stats(id: string): Promise<unknown>;
+  /** How many `oom` events the engine recorded for the container since `sinceSec` (Unix time). */
+  oomEvents(id: string, sinceSec: number): Promise<number>;
 }
 
 export interface ContainerEngineFactory {

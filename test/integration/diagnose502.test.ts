@@ -183,7 +183,10 @@ describe('medic diagnose against real fleet hosts', () => {
     expect(top(r)?.hosts).toEqual(['web3']);
     expect(top(r)?.evidence.join('\n')).toMatch(/web3: .*(timed out|no answer)/);
     expect(r.checks.filter((c) => c.host === 'web3').every((c) => c.status === 'skipped')).toBe(true);
-    expect(r.checks.filter((c) => c.host === 'web1').every((c) => c.status === 'ok')).toBe(true);
+    // web1's checks all ran, untouched by the dead host.
+    const web1Checks = r.checks.filter((c) => c.host === 'web1');
+    expect(web1Checks.length).toBeGreaterThan(5);
+    expect(web1Checks.filter((c) => c.status === 'skipped' || c.status === 'error')).toEqual([]);
     // The connect timeout is 3 s; the run is bounded by it, not by the dead host.
     expect(r.durationMs).toBeLessThan(took);
     expect(r.durationMs).toBeLessThan(3000 + 5000);

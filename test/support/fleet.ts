@@ -122,6 +122,8 @@ export class Fleet {
       'SYS_ADMIN',
       '--cap-add',
       'NET_ADMIN',
+      '--cap-add',
+      'SYSLOG', // root on a real host reads the kernel log (dmesg)
       '--security-opt',
       'seccomp=unconfined',
       '--cgroupns=host',

@@ -10,6 +10,31 @@ import { demuxDockerLogs } from './demuxDockerLogs.js';
 const API_TIMEOUT_MS = 10_000;
 
 /**
+ * Node's HTTP client treats its socket as a net.Socket (setTimeout, setNoDelay, setKeepAlive,
+ * ref/unref); an ssh2 channel has none of them. Give the channel those, with a real idle timeout.
+ */
+export function asSocket(stream: Duplex): Duplex {
+  const s = stream as Duplex & Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
+  let idleMs = 0;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = idleMs > 0 ? setTimeout(() => s.emit('timeout'), idleMs) : undefined;
+  };
+  s.on('data', arm);
+  s.on('close', () => timer && clearTimeout(timer));
+  s.setTimeout = (ms: number, cb?: () => void) => {
+    idleMs = ms;
+    if (cb) s.once('timeout', cb);
+    arm();
+    return s;
+  };
+  for (const noop of ['setNoDelay', 'setKeepAlive', 'ref', 'unref'])
+    if (typeof s[noop] !== 'function') s[noop] = () => s;
+  return s;
+}
+
+/**
  * An http.Agent whose sockets are `direct-streamlocal` channels to the remote Docker socket
  * on the host's pooled SSH connection: no new handshake per call, no MaxSessions cost, no
  * docker CLI needed on the host.
@@ -29,7 +54,7 @@ export function sshSocketAgent(ssh: SshTransport, socketPath: string): http.Agen
                 { cause: err },
               ),
             );
-          else done(null, stream as unknown as Duplex);
+          else done(null, asSocket(stream as unknown as Duplex));
         });
       })
       .catch((err: Error) => done(err));
@@ -85,6 +110,20 @@ export class DockerEngine implements ContainerEngine {
         .getContainer(id)
         .logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
       return demuxDockerLogs(Buffer.isBuffer(body) ? body : Buffer.from(String(body)), tty);
+    });
+  }
+
+  oomEvents(id: string, sinceSec: number): Promise<number> {
+    return this.call(async () => {
+      const until = Math.floor(Date.now() / 1000);
+      const stream = await this.docker.getEvents({
+        since: sinceSec,
+        until,
+        filters: { container: [id], event: ['oom'] },
+      });
+      let text = '';
+      for await (const chunk of stream) text += String(chunk);
+      return text.split('\n').filter((l) => l.trim().startsWith('{')).length;
     });
   }
 

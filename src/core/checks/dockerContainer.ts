@@ -40,6 +40,7 @@ export function containerFindings(
   p: DockerContainerParams,
   ctx: Pick<CheckContext, 'host'>,
   now: Date,
+  oomEvents = 0,
 ): Finding[] {
   const f = finder('docker-container', ctx.host);
   const logEvidence = logs.slice(-5).map((l) => `${s.name} ${l.stream}: ${l.text}`);
@@ -49,7 +50,7 @@ export function containerFindings(
   const flapping = s.restarting || (s.restartCount >= 3 && startedMinAgo <= p.flapMinutes);
   const unhealthy = s.health?.status === 'unhealthy';
   const healthLine = s.health
-    ? `${s.name} health: ${s.health.status} (failing streak ${s.health.failingStreak})${s.health.lastOutput ? `: ${s.health.lastOutput.split('\n')[0]}` : ''}`
+    ? `${s.name} health: ${s.health.status} (failing streak ${s.health.failingStreak})${s.health.lastOutput ? `: ${s.health.lastOutput.split('\n').filter(Boolean).join(' / ')}` : ''}`
     : null;
   const severity = !s.running || flapping || unhealthy ? 'critical' : s.restartCount > 0 ? 'warn' : 'ok';
   const summary = s.restarting
@@ -65,8 +66,15 @@ export function containerFindings(
       'container-state',
       severity,
       summary,
-      [describeContainer(s), ...(healthLine ? [healthLine] : []), ...logEvidence],
-      { ...s, flapping, unhealthy, ...memory, logs: logs.slice(-p.logLines).map((l) => l.text) },
+      [
+        describeContainer(s),
+        ...(oomEvents > 0
+          ? [`${s.name}: the engine recorded ${oomEvents} oom event(s) since it started`]
+          : []),
+        ...(healthLine ? [healthLine] : []),
+        ...logEvidence,
+      ],
+      { ...s, flapping, unhealthy, oomEvents, ...memory, logs: logs.slice(-p.logLines).map((l) => l.text) },
     ),
   ];
   if (stats && stats.limit > 0 && s.memoryLimit > 0 && stats.usage / stats.limit >= 0.9) {

@@ -45,6 +45,24 @@ export function kernelLine(
 }
 
 /** Parse OOM kills out of kernel log lines, one per killed process (summary and kill lines merged by pid). */
+/**
+ * The ring buffer has no window: when the output starts with `medic-clock <epoch> <uptime>`,
+ * keep only `[seconds-since-boot]` lines of the last `minutes`, and drop the clock line.
+ */
+export function withinWindow(text: string, minutes: number): string {
+  const clock = /^medic-clock (\d+) ([\d.]+)\n/.exec(text);
+  if (!clock) return text;
+  const uptime = Number(clock[2]);
+  return text
+    .slice(clock[0].length)
+    .split('\n')
+    .filter((line) => {
+      const ts = /^\[\s*([\d.]+)\]/.exec(line);
+      return !ts || uptime - Number(ts[1]) <= minutes * 60;
+    })
+    .join('\n');
+}
+
 export function parseOomKills(text: string): OomKill[] {
   type Entry = OomKill & { summarized: boolean; killed: boolean };
   const all: Entry[] = [];
@@ -104,7 +122,11 @@ export const oomKills: HostCheck<OomKillsParams> = {
     {
       id: 'kernel-log',
       command: script(
-        `journalctl -k --no-pager -o short-iso --since ${shellQuote(`-${Math.trunc(p.minutes)}min`)} 2>/dev/null || dmesg -T 2>/dev/null || dmesg`,
+        // journalctl exits 0 ("-- No entries --") where the journal holds no kernel lines (e.g.
+        // containers): fall back to the ring buffer then.
+        `out=$(journalctl -k --no-pager -o short-iso --since ${shellQuote(`-${Math.trunc(p.minutes)}min`)} 2>/dev/null)\n` +
+          `if printf '%s\\n' "$out" | grep -q ' kernel: '; then printf '%s\\n' "$out"; ` +
+          `else echo "medic-clock $(date +%s) $(cut -d' ' -f1 /proc/uptime)"; dmesg; fi`,
       ),
       privileged: true,
     },
@@ -125,9 +147,10 @@ export const oomKills: HostCheck<OomKillsParams> = {
         ),
       ];
     }
-    const lines = out.stdout.split('\n').filter((l) => l.trim() !== '');
+    const text = withinWindow(out.stdout, p.minutes);
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
     const logLines = lines.map(kernelLine);
-    const kills = parseOomKills(out.stdout);
+    const kills = parseOomKills(text);
     const denied =
       /Operation not permitted|read kernel buffer failed|insufficient permissions|Permission denied/i;
     const readable = logLines.some((l) => l !== undefined) || lines.some((l) => journalMarker.test(l));

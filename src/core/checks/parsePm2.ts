@@ -32,7 +32,8 @@ export type Pm2Entry = z.infer<typeof pm2Entry>;
 
 /** Parse jlist output, tolerating a banner before the JSON; null when there is no JSON list. */
 export function parsePm2List(text: string): Pm2Entry[] | null {
-  const start = text.search(/^\[/m);
+  // pm2's own banner lines start with "[PM2]": the list starts with "[{" or is "[]".
+  const start = text.search(/^\[\s*[{\]]/m);
   if (start < 0) return null;
   let raw: unknown;
   try {

@@ -6,7 +6,7 @@
 export const pm2FilterJs = `
 let s = "";
 process.stdin.on("data", (d) => (s += d)).on("end", () => {
-  const i = s.search(/^\\[/m);
+  const i = s.search(/^\\[\\s*[{\\]]/m);
   let list;
   try { list = JSON.parse(s.slice(i)); } catch (e) { process.stderr.write("pm2 jlist: not JSON: " + s.slice(0, 200)); process.exit(3); }
   const fs = require("fs");

@@ -65,7 +65,10 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): D
   causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 
   const probe = ctx.findings.find((f) => f.kind === 'site-probe');
-  const critical = ctx.findings.some((f) => f.severity === 'critical');
+  // Some findings need attributing to the site first (a shared gateway's error log, a shared
+  // kernel's OOM kills): those count through the causes the rules built from them, not directly.
+  const needsAttribution = new Set(['nginx-upstream-error', 'oom-kill']);
+  const critical = ctx.findings.some((f) => f.severity === 'critical' && !needsAttribution.has(f.kind));
   const status: SiteStatus = ctx.siteFailing
     ? 'down'
     : critical || causes.some((c) => c.confidence >= 0.5)

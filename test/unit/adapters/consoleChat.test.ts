@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,15 @@ beforeAll(async () => {
   const port = (server.address() as AddressInfo).port;
   const dir = mkdtempSync(join(tmpdir(), 'medic-console-'));
   config = join(dir, 'medic.yaml');
+  // Its own playbook (through playbookDirs): the chat path, not this machine's kernel history.
+  mkdirSync(join(dir, 'playbooks'));
+  writeFileSync(
+    join(dir, 'playbooks', 'probe.yaml'),
+    'id: probe\ntitle: Probes only\nchecks:\n  - check: http-probe\n  - check: upstream-probe\n  - check: listening-sockets\n',
+  );
   writeFileSync(
     config,
-    `hosts:\n  local: { transport: local }\nsites:\n  demo:\n    url: http://127.0.0.1:${port}/\n    hosts: [local]\n    upstreams: [{ url: "http://127.0.0.1:${port}/", host: local }]\n`,
+    `playbookDirs: [playbooks]\nhosts:\n  local: { transport: local }\nsites:\n  demo:\n    url: http://127.0.0.1:${port}/\n    hosts: [local]\n    playbook: probe\n    upstreams: [{ url: "http://127.0.0.1:${port}/", host: local }]\n`,
   );
 });
 afterAll(() => {
@@ -48,7 +54,7 @@ describe('console chat (local transport, real HTTP upstream)', () => {
     status = 200;
     const text = await chat(['help', '502 on demo']);
     expect(text).toMatch(/Sites: demo/);
-    expect(text).toMatch(/Running 502-triage on demo/);
+    expect(text).toMatch(/Running probe on demo/);
     expect(text).toMatch(/\[OK\] demo is healthy/);
     expect(text).toMatch(/probe: GET http:\/\/127\.0\.0\.1:\d+\/ -> 200 \(server: test-upstream\)/);
   }, 30_000);

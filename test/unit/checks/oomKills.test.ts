@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { kernelLine, oomKills, oomKillsParams, parseOomKills } from '../../../src/core/checks/oomKills.js';
+import {
+  kernelLine,
+  oomKills,
+  oomKillsParams,
+  parseOomKills,
+  withinWindow,
+} from '../../../src/core/checks/oomKills.js';
 import { toShell } from '../../../src/core/command.js';
 import type { ExecResult } from '../../../src/core/ports.js';
 import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
@@ -102,16 +108,16 @@ describe('oomKills check', () => {
         id: 'kernel-log',
         command: {
           script:
-            'journalctl -k --no-pager -o short-iso --since -60min 2>/dev/null || dmesg -T 2>/dev/null || dmesg',
+            'out=$(journalctl -k --no-pager -o short-iso --since -60min 2>/dev/null)\n' +
+            `if printf '%s\\n' "$out" | grep -q ' kernel: '; then printf '%s\\n' "$out"; ` +
+            `else echo "medic-clock $(date +%s) $(cut -d' ' -f1 /proc/uptime)"; dmesg; fi`,
         },
         privileged: true,
       },
     ]);
     expect(
       toShell(oomKills.steps(oomKillsParams.parse({ minutes: 15 }), ctx)[0]?.command ?? { argv: [] }),
-    ).toBe(
-      'journalctl -k --no-pager -o short-iso --since -15min 2>/dev/null || dmesg -T 2>/dev/null || dmesg',
-    );
+    ).toEqual(expect.stringContaining('journalctl -k --no-pager -o short-iso --since -15min 2>/dev/null'));
     expect(oomKillsParams.safeParse({ minutes: "a'b; rm -rf /" }).success).toBe(false);
     expect(oomKillsParams.safeParse({ minutes: 1.5 }).success).toBe(false);
     expect(oomKillsParams.safeParse({ minutes: 0 }).success).toBe(false);
@@ -243,5 +249,22 @@ describe('oomKills check', () => {
         data: { tool: 'journalctl/dmesg' },
       },
     ]);
+  });
+});
+
+describe('oom-kills on the ring buffer (no journal)', () => {
+  // The clock line the script prints before plain dmesg: epoch seconds and /proc/uptime.
+  const ring = [
+    'medic-clock 1795317834 2915.27',
+    '[  120.000001] Memory cgroup out of memory: Killed process 111 (old) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0',
+    '[ 2854.397422] Memory cgroup out of memory: Killed process 24061 (dd) total-vm:67804kB, anon-rss:7680kB, file-rss:1448kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:0',
+  ].join('\n');
+  it('keeps only kills inside the window, by seconds since boot', () => {
+    expect(withinWindow(ring, 60).split('\n')).toHaveLength(2);
+    const f = runCheck(oomKills, { 'kernel-log': execResult(ring) }, { minutes: 5 });
+    expect(f.filter((x) => x.kind === 'oom-kill').map((x) => x.data.process)).toEqual(['dd']);
+  });
+  it('leaves journal output untouched', () => {
+    expect(withinWindow('a\nb', 1)).toBe('a\nb');
   });
 });

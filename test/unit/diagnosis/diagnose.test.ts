@@ -105,6 +105,7 @@ describe('diagnose', () => {
   it('ignores error lines of other sites on a shared gateway', () => {
     const d = run(nginxLines(/\(111: Connection refused\)/, 'blog.example.org'), false);
     expect(d.causes.map((c) => c.id)).toEqual(['no-fault-found']);
+    expect(d.status).toBe('healthy');
   });
 
   it('a running unit that keeps restarting: upstream-crashing', () => {

@@ -5,9 +5,14 @@ import { clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str }
 
 const bool = (f: Finding, key: string) => f.data[key] === true;
 
-/** Kernel OOM lines naming the container's process or cgroup confirm a Docker OOM kill. */
-function kernelOom(ctx: DiagnosisContext, host: string): Finding[] {
-  return ofKind(ctx, 'oom-kill').filter((k) => k.host === host);
+/**
+ * Kernel OOM kills of this container: its id in the killed task's memory cgroup
+ * (`task_memcg=/docker/<id>` or `…/docker-<id>.scope`).
+ */
+function kernelOom(ctx: DiagnosisContext, host: string, containerId: string): Finding[] {
+  return ofKind(ctx, 'oom-kill').filter(
+    (k) => k.host === host && containerId !== '' && (str(k, 'taskMemcg') ?? '').includes(containerId),
+  );
 }
 
 /** Containers: down, OOM-killed, in a restart loop, unhealthy, near their memory limit, wrong port. */
@@ -30,13 +35,15 @@ export const containerRules: Rule = (ctx) => {
       continue;
     }
     if (!bool(f, 'running')) {
-      // OOMKilled alone is unreliable: require exit 137 too, and count kernel lines as confirmation.
-      const oom = bool(f, 'oomKilled') && exit === 137;
-      const kernel = oom ? kernelOom(ctx, f.host) : [];
+      // OOMKilled alone is unreliable (and races with the exit): a SIGKILL (137) confirmed by the
+      // flag, the engine's oom events or kernel OOM lines.
+      const kernel = exit === 137 ? kernelOom(ctx, f.host, str(f, 'id') ?? '') : [];
+      const oom =
+        exit === 137 && (bool(f, 'oomKilled') || (num(f, 'oomEvents') ?? 0) > 0 || kernel.length > 0);
       causes.push({
         id: oom ? 'oom-killed' : 'container-down',
         title: oom
-          ? `container ${name} on ${f.host} was killed for memory (exit 137, OOMKilled)`
+          ? `container ${name} on ${f.host} was killed for memory (exit 137${bool(f, 'oomKilled') ? ', OOMKilled' : ''}${(num(f, 'oomEvents') ?? 0) > 0 ? ', oom event' : ''}${kernel.length ? ', kernel OOM kill' : ''})`
           : `container ${name} on ${f.host} is ${str(f, 'status')} (exit ${exit})`,
         confidence: clamp(0.6 + failing + (kernel.length ? 0.15 : 0)),
         evidence: evidenceOf([f, ...kernel]),

@@ -40,7 +40,15 @@ export const resourceRules: Rule = (ctx) => {
       actions: [],
     });
   }
-  const kills = ofKind(ctx, 'oom-kill');
+  // A kill inside a container's memory cgroup counts only for this site's own containers
+  // (containerRules reports those); kills in other containers on a shared host are not ours.
+  const ours = ofKind(ctx, 'container-state')
+    .map((c) => str(c, 'id') ?? '')
+    .filter(Boolean);
+  const kills = ofKind(ctx, 'oom-kill').filter((k) => {
+    const memcg = str(k, 'taskMemcg') ?? '';
+    return !/\/docker[-/][0-9a-f]{12}/.test(memcg) || ours.some((id) => memcg.includes(id));
+  });
   if (kills.length > 0) {
     const hosts = [...new Set(kills.map((k) => k.host))];
     // A worker killed mid-request shows up in nginx as a closed or reset upstream connection.
