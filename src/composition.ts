@@ -1,9 +1,11 @@
 /** Composition root shared by the entry points: config → adapters → core services. */
 
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
 import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';
 import { pinoLogger } from './adapters/log/pinoLogger.js';
+import { SqliteStore } from './adapters/store/sqliteStore.js';
 import { transportFactory } from './adapters/transport/transportFactory.js';
 import type { MedicConfig } from './config/configSchema.js';
 import { loadConfig } from './config/loadConfig.js';
@@ -13,7 +15,7 @@ import { CheckCatalog } from './core/checks/catalog.js';
 import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
-import { type Logger, systemClock } from './core/ports.js';
+import { type Logger, type Store, systemClock } from './core/ports.js';
 
 export interface Medic {
   config: MedicConfig;
@@ -23,6 +25,13 @@ export interface Medic {
   playbooks: Map<string, Playbook>;
   diagnoser: Diagnoser;
   conversation: Conversation;
+  store: Store;
+}
+
+/** Default store file: $MEDIC_STATE_DIR, else $XDG_STATE_HOME/medic, else ~/.local/state/medic. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.MEDIC_STATE_DIR ?? join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'medic');
+  return join(dir, 'medic.db');
 }
 
 export function createMedic(configFile: string, opts: { logLevel?: string } = {}): Medic {
@@ -33,13 +42,21 @@ export function createMedic(configFile: string, opts: { logLevel?: string } = {}
     [builtinPlaybookDir, ...config.playbookDirs.map((d) => resolve(dir, d))],
     catalog,
   );
-  const diagnoser = new Diagnoser(config, playbooks, catalog, {
-    transports: transportFactory(logger),
-    http: nodeHttpProber,
-    containers: dockerEngineFactory(),
-    clock: systemClock,
-    logger,
-  });
-  const conversation = new Conversation(config, playbooks, diagnoser, logger);
-  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation };
+  const store = new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
+  const diagnoser = new Diagnoser(
+    config,
+    playbooks,
+    catalog,
+    {
+      transports: transportFactory(logger),
+      http: nodeHttpProber,
+      containers: dockerEngineFactory(),
+      clock: systemClock,
+      logger,
+    },
+    undefined,
+    store,
+  );
+  const conversation = new Conversation(config, playbooks, diagnoser, logger, store);
+  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation, store };
 }

@@ -6,6 +6,11 @@ export const configSchema = inventorySchema
   .extend({
     /** Extra folders of playbook YAML (the built-in playbooks/ folder is always loaded). */
     playbookDirs: z.array(z.string()).default([]),
+    /** Runs and reports (and, later, approvals and audit): one SQLite file. */
+    store: z
+      .object({ path: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import type { HostConfig } from './model/inventory.js';
+import type { Report, SiteStatus } from './model/report.js';
 
 export interface ExecOptions {
   timeoutMs: number;
@@ -77,6 +78,38 @@ export interface ContainerEngine {
 export interface ContainerEngineFactory {
   /** The engine of one host; over SSH it rides on that host's transport. */
   open(name: string, host: HostConfig, transport: Transport): ContainerEngine;
+}
+
+/** Where a run came from, stored with its report. */
+export interface RunOrigin {
+  trigger: 'cli' | 'console' | 'slack' | 'schedule';
+  requestedBy?: string;
+  channel?: string;
+  threadTs?: string;
+}
+
+/** One line of `/medic history`. */
+export interface ReportSummary {
+  id: string;
+  site: string;
+  playbook: string;
+  status: SiteStatus;
+  headline: string;
+  topCause: string | null;
+  startedAt: string;
+  durationMs: number;
+  trigger: RunOrigin['trigger'];
+  requestedBy: string | null;
+}
+
+/** Runs and their reports survive restarts (history now, approvals and audit later). */
+export interface Store {
+  saveReport(report: Report, origin: RunOrigin): Promise<void>;
+  getReport(id: string): Promise<Report | undefined>;
+  history(site: string, limit: number): Promise<ReportSummary[]>;
+  /** The newest report of every site. */
+  latestPerSite(): Promise<ReportSummary[]>;
+  close(): Promise<void>;
 }
 
 export interface Clock {

@@ -9,7 +9,7 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
         'Tell me what is broken, for example:',
         `  502 on ${reply.sites[0] ?? 'shop'}        diagnose a site (name, alias, URL or free text)`,
         '  diagnose <site> [with <playbook>]',
-        '  sites | playbooks | help | quit',
+        '  status | history <site> | sites | playbooks | help | quit',
         `Sites: ${reply.sites.join(', ') || '(none)'}   Playbooks: ${reply.playbooks.join(', ')}`,
       ].join('\n');
     case 'sites':
@@ -38,6 +38,26 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
     }
     case 'report':
       return renderReportText(reply.report, style);
+    case 'history':
+      return reply.entries.length === 0
+        ? `No runs of ${reply.site} yet.`
+        : [
+            `Last runs of ${reply.site}:`,
+            ...reply.entries.map(
+              (e) =>
+                `  ${e.startedAt}  ${e.status.padEnd(8)} ${e.topCause ?? ''}  (${e.trigger}${e.requestedBy ? ` by ${e.requestedBy}` : ''}, ${e.id})`,
+            ),
+          ].join('\n');
+    case 'status': {
+      const latest = new Map(reply.latest.map((l) => [l.site, l]));
+      return reply.sites
+        .map((s) => {
+          const l = latest.get(s);
+          const running = reply.running.includes(s) ? ' (diagnosis running)' : '';
+          return `  ${s.padEnd(12)} ${l ? `${l.status} at ${l.startedAt}: ${l.headline}` : 'never diagnosed'}${running}`;
+        })
+        .join('\n');
+    }
     case 'error':
       return `Error (${reply.code}): ${reply.message}`;
   }

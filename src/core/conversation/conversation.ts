@@ -2,10 +2,10 @@ import type { Diagnoser } from '../engine/diagnoser.js';
 import { toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Playbook } from '../playbooks/playbook.js';
-import type { Logger } from '../ports.js';
+import type { Logger, RunOrigin, Store } from '../ports.js';
 import { parseIntent } from './parseIntent.js';
 import type { Reply, ReplySink } from './reply.js';
-import { resolveSite } from './resolveSite.js';
+import { resolveSite, type SiteMatch } from './resolveSite.js';
 import { RunCoalescer } from './runCoalescer.js';
 
 /**
@@ -20,9 +20,10 @@ export class Conversation {
     private readonly playbooks: ReadonlyMap<string, Playbook>,
     private readonly diagnoser: Diagnoser,
     private readonly logger: Logger,
+    private readonly store?: Store,
   ) {}
 
-  async handle(text: string, reply: ReplySink): Promise<void> {
+  async handle(text: string, reply: ReplySink, origin: RunOrigin = { trigger: 'console' }): Promise<void> {
     const intent = parseIntent(text);
     switch (intent.type) {
       case 'help':
@@ -51,25 +52,49 @@ export class Conversation {
         });
       case 'unknown':
         return reply({ type: 'not-understood', text: intent.text });
+      case 'status':
+        return reply({
+          type: 'status',
+          running: this.runs.inProgress().map((k) => k.split('\u0000')[0] as string),
+          latest: (await this.store?.latestPerSite()) ?? [],
+          sites: Object.keys(this.inventory.sites),
+        });
+      case 'history': {
+        const match = resolveSite(intent.query, this.inventory);
+        if (match.type !== 'site') return this.siteMiss(match, intent.query, reply);
+        return reply({
+          type: 'history',
+          site: match.site,
+          entries: (await this.store?.history(match.site, 10)) ?? [],
+        });
+      }
       case 'diagnose': {
         const match = resolveSite(intent.query, this.inventory);
-        if (match.type === 'ambiguous')
-          return reply({ type: 'picker', query: intent.query, sites: match.sites });
-        if (match.type === 'unknown') {
-          return reply({
-            type: 'unknown-site',
-            query: intent.query,
-            suggestions: match.suggestions,
-            known: Object.keys(this.inventory.sites),
-          });
-        }
-        return this.diagnose(match.site, intent.playbook, reply);
+        if (match.type !== 'site') return this.siteMiss(match, intent.query, reply);
+        return this.diagnose(match.site, intent.playbook, reply, origin);
       }
     }
   }
 
+  /** Never guess: a picker when several sites match, close names when none does. */
+  private siteMiss(match: Exclude<SiteMatch, { type: 'site' }>, query: string, reply: ReplySink) {
+    return match.type === 'ambiguous'
+      ? reply({ type: 'picker', query, sites: match.sites })
+      : reply({
+          type: 'unknown-site',
+          query,
+          suggestions: match.suggestions,
+          known: Object.keys(this.inventory.sites),
+        });
+  }
+
   /** Diagnose a site (joining a run in progress for it) and send progress and the report. */
-  async diagnose(site: string, playbook: string | undefined, reply: ReplySink): Promise<void> {
+  async diagnose(
+    site: string,
+    playbook: string | undefined,
+    reply: ReplySink,
+    origin: RunOrigin = { trigger: 'console' },
+  ): Promise<void> {
     const send = (r: Reply) => {
       Promise.resolve(reply(r)).catch((err) => this.logger.warn({ err }, 'reply failed'));
     };
@@ -78,7 +103,7 @@ export class Conversation {
       this.diagnoser.playbook(pb); // unknown playbook: fail before starting
       const { report, joined } = this.runs.run(
         `${site}\u0000${pb}`,
-        (onProgress) => this.diagnoser.diagnose(site, { playbook: pb, onProgress }),
+        (onProgress) => this.diagnoser.diagnose(site, { playbook: pb, onProgress, origin }),
         (event) => send({ type: 'progress', site, event }),
       );
       await reply({ type: 'started', site, playbook: pb, joined });

@@ -4,6 +4,8 @@ export type Intent =
   | { type: 'help' }
   | { type: 'playbooks' }
   | { type: 'sites' }
+  | { type: 'status' }
+  | { type: 'history'; query: string }
   | { type: 'unknown'; text: string };
 
 const symptom =
@@ -20,7 +22,10 @@ export function parseIntent(raw: string): Intent {
   const lower = text.toLowerCase();
   if (lower === '' || /^(help|\?|h)$/.test(lower)) return { type: 'help' };
   if (/^playbooks?$/.test(lower)) return { type: 'playbooks' };
-  if (/^(sites|status|list)$/.test(lower)) return { type: 'sites' };
+  if (/^(sites|list)$/.test(lower)) return { type: 'sites' };
+  if (lower === 'status') return { type: 'status' };
+  const history = /^history\s+(.+)$/i.exec(text);
+  if (history?.[1]) return { type: 'history', query: history[1] };
   const cmd = /^(?:diagnose|triage|check|run)\s+(.+)$/i.exec(text);
   if (cmd?.[1]) {
     const withPlaybook = /^(.+?)\s+(?:with|using)\s+([a-z0-9-]+)$/i.exec(cmd[1]);

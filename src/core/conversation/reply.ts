@@ -1,5 +1,6 @@
 import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../model/report.js';
+import type { ReportSummary } from '../ports.js';
 
 /** Neutral messages the conversation core sends back; each chat adapter renders them. */
 export type Reply =
@@ -12,6 +13,8 @@ export type Reply =
   | { type: 'started'; site: string; playbook: string; joined: boolean }
   | { type: 'progress'; site: string; event: ProgressEvent }
   | { type: 'report'; report: Report }
+  | { type: 'history'; site: string; entries: ReportSummary[] }
+  | { type: 'status'; running: string[]; latest: ReportSummary[]; sites: string[] }
   | { type: 'error'; code: string; message: string };
 
 export type ReplySink = (reply: Reply) => void | Promise<void>;

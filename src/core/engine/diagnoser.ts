@@ -4,6 +4,7 @@ import { MedicError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Report } from '../model/report.js';
 import type { Playbook } from '../playbooks/playbook.js';
+import type { RunOrigin, Store } from '../ports.js';
 import { buildReport } from './buildReport.js';
 import { planRun } from './planRun.js';
 import type { ProgressListener } from './progress.js';
@@ -17,6 +18,7 @@ export class Diagnoser {
     private readonly catalog: CheckCatalog,
     private readonly deps: RunDeps,
     private readonly newId: () => string = randomUUID,
+    private readonly store?: Store,
   ) {}
 
   playbook(id: string): Playbook {
@@ -31,7 +33,7 @@ export class Diagnoser {
 
   async diagnose(
     siteName: string,
-    opts: { playbook?: string; onProgress?: ProgressListener } = {},
+    opts: { playbook?: string; onProgress?: ProgressListener; origin?: RunOrigin } = {},
   ): Promise<Report> {
     const site = this.inventory.sites[siteName];
     if (!site) throw new MedicError('site.unknown', `no site "${siteName}" in the inventory`);
@@ -51,7 +53,7 @@ export class Diagnoser {
       this.deps,
       opts.onProgress,
     );
-    return buildReport({
+    const report = buildReport({
       id: this.newId(),
       siteName,
       site,
@@ -60,5 +62,11 @@ export class Diagnoser {
       durationMs: Date.now() - t0,
       run,
     });
+    if (this.store) {
+      await this.store.saveReport(report, opts.origin ?? { trigger: 'cli' }).catch((err) => {
+        this.deps.logger.error({ err, report: report.id }, 'could not store the report');
+      });
+    }
+    return report;
   }
 }

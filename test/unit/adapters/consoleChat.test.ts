@@ -28,7 +28,7 @@ beforeAll(async () => {
   );
   writeFileSync(
     config,
-    `playbookDirs: [playbooks]\nhosts:\n  local: { transport: local }\nsites:\n  demo:\n    url: http://127.0.0.1:${port}/\n    hosts: [local]\n    playbook: probe\n    upstreams: [{ url: "http://127.0.0.1:${port}/", host: local }]\n`,
+    `playbookDirs: [playbooks]\nstore: { path: medic.db }\nhosts:\n  local: { transport: local }\nsites:\n  demo:\n    url: http://127.0.0.1:${port}/\n    hosts: [local]\n    playbook: probe\n    upstreams: [{ url: "http://127.0.0.1:${port}/", host: local }]\n`,
   );
 });
 afterAll(() => {
@@ -64,6 +64,14 @@ describe('console chat (local transport, real HTTP upstream)', () => {
     const text = await chat(['demo is down']);
     expect(text).toMatch(/\[DOWN\] demo is down/);
     expect(text).toMatch(/upstream-probe\s+critical/);
+  }, 30_000);
+
+  it('keeps history across restarts and reports status per site', async () => {
+    status = 200;
+    await chat(['diagnose demo']);
+    const text = await chat(['history demo', 'status']); // a new Medic on the same store file
+    expect(text).toMatch(/Last runs of demo:\n {2}\S+Z {2}(healthy|down) /);
+    expect(text).toMatch(/ {2}demo {9}(healthy|down) at \S+Z: demo is /);
   }, 30_000);
 
   it('asks about unknown sites instead of guessing', async () => {

@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MedicError } from '../../core/errors.js';
+import type { Report } from '../../core/model/report.js';
+import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
+import { migrations } from './migrations.js';
+
+interface Row {
+  id: string;
+  site: string;
+  playbook: string;
+  status: ReportSummary['status'];
+  headline: string;
+  top_cause: string | null;
+  started_at: string;
+  duration_ms: number;
+  trigger: RunOrigin['trigger'];
+  requested_by: string | null;
+}
+
+const summary = (r: Row): ReportSummary => ({
+  id: r.id,
+  site: r.site,
+  playbook: r.playbook,
+  status: r.status,
+  headline: r.headline,
+  topCause: r.top_cause,
+  startedAt: r.started_at,
+  durationMs: r.duration_ms,
+  trigger: r.trigger,
+  requestedBy: r.requested_by,
+});
+
+const columns =
+  'id, site, playbook, status, headline, top_cause, started_at, duration_ms, trigger, requested_by';
+
+/** The default store: one SQLite file (WAL), schema migrated on open. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+    } catch (err) {
+      throw new MedicError('store.open', `cannot open the store at ${path}`, { cause: err });
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < migrations.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(migrations[v] as string);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async saveReport(report: Report, origin: RunOrigin): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO reports (${columns}, channel, thread_ts, body)
+         VALUES (@id, @site, @playbook, @status, @headline, @top_cause, @started_at, @duration_ms, @trigger, @requested_by, @channel, @thread_ts, @body)`,
+      )
+      .run({
+        id: report.id,
+        site: report.site,
+        playbook: report.playbook,
+        status: report.status,
+        headline: report.headline,
+        top_cause: report.causes[0]?.id ?? null,
+        started_at: report.startedAt,
+        duration_ms: report.durationMs,
+        trigger: origin.trigger,
+        requested_by: origin.requestedBy ?? null,
+        channel: origin.channel ?? null,
+        thread_ts: origin.threadTs ?? null,
+        body: JSON.stringify(report),
+      });
+  }
+
+  async getReport(id: string): Promise<Report | undefined> {
+    const row = this.db.prepare('SELECT body FROM reports WHERE id = ?').get(id) as
+      | { body: string }
+      | undefined;
+    return row ? (JSON.parse(row.body) as Report) : undefined;
+  }
+
+  async history(site: string, limit: number): Promise<ReportSummary[]> {
+    const rows = this.db
+      .prepare(`SELECT ${columns} FROM reports WHERE site = ? ORDER BY started_at DESC LIMIT ?`)
+      .all(site, limit) as Row[];
+    return rows.map(summary);
+  }
+
+  async latestPerSite(): Promise<ReportSummary[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT ${columns} FROM reports r WHERE started_at = (SELECT MAX(started_at) FROM reports WHERE site = r.site) ORDER BY site`,
+      )
+      .all() as Row[];
+    return rows.map(summary);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
