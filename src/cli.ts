@@ -16,7 +16,8 @@ Commands:
   validate                  check the config file; print every problem with its YAML path
   playbooks                 list the playbooks
   schema                    print the JSON Schema of the config file (for editors)
-  serve                     start the chat bot (console when no Slack tokens are set)
+  serve [--http]            start the chat bot: Slack (Socket Mode, or HTTP with --http) when
+                            SLACK_BOT_TOKEN is set, else the console chat
 
 Options:
   -c, --config <file>       config file (default: $MEDIC_CONFIG or ./medic.yaml)
@@ -47,6 +48,7 @@ export async function cli(
       config: { type: 'string', short: 'c' },
       playbook: { type: 'string', short: 'p' },
       json: { type: 'boolean', default: false },
+      http: { type: 'boolean', default: false },
       'no-color': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -109,7 +111,7 @@ export async function cli(
       return EXIT.ok;
     case 'serve':
     case 'console':
-      await runServe({ config: values.config });
+      await runServe({ config: values.config, http: values.http });
       return EXIT.ok;
     default:
       err.write(`unknown command "${command}"\n${usage}\n`);

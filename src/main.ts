@@ -1,24 +1,35 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { consoleChat } from './adapters/console/consoleChat.js';
+import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { createMedic } from './composition.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
 export const exampleConfig = new URL('../examples/medic.yaml', import.meta.url).pathname;
 
 /**
- * `medic serve` / `npm start`: the Slack bot when Slack tokens are set (next milestone),
- * otherwise the console chat, on the configured inventory or the example one.
+ * `medic serve` / `npm start`: the Slack bot when SLACK_BOT_TOKEN is set (Socket Mode, or the
+ * HTTP receiver with --http), otherwise the console chat, on the configured or example inventory.
  */
-export async function runServe(flags: { config?: string | undefined }): Promise<void> {
+export async function runServe(flags: { config?: string | undefined; http?: boolean }): Promise<void> {
   const file =
     flags.config ?? process.env.MEDIC_CONFIG ?? (existsSync('medic.yaml') ? 'medic.yaml' : exampleConfig);
-  const medic = createMedic(file, { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn' });
-  if (process.env.SLACK_BOT_TOKEN) {
-    medic.logger.warn(
-      {},
-      'Slack tokens are set but the Slack adapter is not part of this build yet; using the console',
-    );
+  const slack = Boolean(process.env.SLACK_BOT_TOKEN);
+  const medic = createMedic(file, { logLevel: process.env.MEDIC_LOG_LEVEL ?? (slack ? 'info' : 'warn') });
+  if (slack) {
+    const settings = slackSettings(process.env, medic.config.slack, Boolean(flags.http));
+    const bot = createSlackBot(settings, medic.conversation, medic.logger);
+    await bot.start();
+    medic.logger.info({ mode: settings.mode, port: bot.httpPort() }, 'Medic is connected to Slack');
+    const shutdown = async (signal: string) => {
+      medic.logger.info({ signal }, 'stopping');
+      await bot.stop().catch(() => undefined);
+      await medic.store.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    return;
   }
   await consoleChat(medic.conversation, {
     input: process.stdin,
@@ -26,11 +37,12 @@ export async function runServe(flags: { config?: string | undefined }): Promise<
     color: Boolean(process.stdout.isTTY),
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
   });
+  await medic.store.close();
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''));
 if (isMain) {
-  runServe({}).catch((err) => {
+  runServe({ http: process.argv.includes('--http') }).catch((err) => {
     process.stderr.write(`medic: ${err?.userMessage ?? err?.message ?? String(err)}\n`);
     process.exitCode = 2;
   });

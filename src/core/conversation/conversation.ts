@@ -23,8 +23,22 @@ export class Conversation {
     private readonly store?: Store,
   ) {}
 
-  async handle(text: string, reply: ReplySink, origin: RunOrigin = { trigger: 'console' }): Promise<void> {
+  /**
+   * Answer one line of chat. `passive` is for messages nobody addressed to Medic (a watched
+   * channel): it then acts only on a problem report naming a known site, and stays silent otherwise.
+   */
+  async handle(
+    text: string,
+    reply: ReplySink,
+    origin: RunOrigin = { trigger: 'console' },
+    opts: { passive?: boolean } = {},
+  ): Promise<void> {
     const intent = parseIntent(text);
+    if (opts.passive) {
+      if (intent.type !== 'diagnose') return;
+      const match = resolveSite(intent.query, this.inventory);
+      if (match.type === 'unknown') return;
+    }
     switch (intent.type) {
       case 'help':
         return reply({

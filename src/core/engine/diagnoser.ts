@@ -47,6 +47,10 @@ export class Diagnoser {
       playbook: playbook.id,
       hosts: [...new Set(tasks.map((t) => t.host))],
       total: tasks.length,
+      perHost: tasks.reduce<Record<string, number>>((acc, t) => {
+        acc[t.host] = (acc[t.host] ?? 0) + 1;
+        return acc;
+      }, {}),
     });
     const run = await runPlaybook(
       { siteName, site, hosts: this.inventory.hosts, tasks },

@@ -2,7 +2,15 @@ import type { CheckRun } from '../model/report.js';
 
 /** Events a run emits while it goes, so chat adapters can show live progress. */
 export type ProgressEvent =
-  | { type: 'run-started'; site: string; playbook: string; hosts: string[]; total: number }
+  | {
+      type: 'run-started';
+      site: string;
+      playbook: string;
+      hosts: string[];
+      total: number;
+      /** Checks per host, for a progress line per host. */
+      perHost: Record<string, number>;
+    }
   | { type: 'check-finished'; run: CheckRun; done: number; total: number }
   | { type: 'host-failed'; host: string; code: string; message: string };
 

@@ -1,0 +1,57 @@
+import type { ProgressEvent } from '../../core/engine/progress.js';
+import { escapeMrkdwn } from './blockLimits.js';
+
+/** What one thread's progress message shows, folded from progress events. */
+export interface ProgressState {
+  site: string;
+  playbook: string;
+  total: number;
+  done: number;
+  hosts: Map<string, { total: number; done: number; bad: string[]; failed?: string }>;
+  finished?: { status: string; seconds: number };
+}
+
+export function newProgress(site: string, playbook: string): ProgressState {
+  return { site, playbook, total: 0, done: 0, hosts: new Map() };
+}
+
+/** Fold one event into the state (mutates and returns it). */
+export function foldProgress(s: ProgressState, e: ProgressEvent): ProgressState {
+  if (e.type === 'run-started') {
+    s.total = e.total;
+    for (const [host, total] of Object.entries(e.perHost)) s.hosts.set(host, { total, done: 0, bad: [] });
+  } else if (e.type === 'check-finished') {
+    s.done = e.done;
+    const h = s.hosts.get(e.run.host) ?? { total: 0, done: 0, bad: [] };
+    h.done++;
+    if (e.run.status === 'critical' || e.run.status === 'warn' || e.run.status === 'error')
+      h.bad.push(`${e.run.check} ${e.run.status}`);
+    s.hosts.set(e.run.host, h);
+  } else if (e.type === 'host-failed') {
+    const h = s.hosts.get(e.host) ?? { total: 0, done: 0, bad: [] };
+    h.failed = e.message;
+    s.hosts.set(e.host, h);
+  }
+  return s;
+}
+
+/** The progress message: a headline and one line per host. Pure. */
+export function progressText(s: ProgressState): string {
+  const head = s.finished
+    ? `:white_check_mark: Diagnosed *${escapeMrkdwn(s.site)}* with \`${s.playbook}\` in ${s.finished.seconds.toFixed(1)} s: ${s.finished.status}`
+    : `:stethoscope: Diagnosing *${escapeMrkdwn(s.site)}* with \`${s.playbook}\`… ${s.done}/${s.total || '?'} checks`;
+  const lines = [...s.hosts].map(([host, h]) => {
+    if (h.failed) return `• *${escapeMrkdwn(host)}*: :warning: ${escapeMrkdwn(h.failed)}`;
+    const mark =
+      h.done >= h.total && h.total > 0
+        ? h.bad.length
+          ? ':x:'
+          : ':heavy_check_mark:'
+        : ':hourglass_flowing_sand:';
+    const bad = h.bad.length
+      ? ` (${escapeMrkdwn(h.bad.slice(0, 4).join(', '))}${h.bad.length > 4 ? ', …' : ''})`
+      : '';
+    return `• *${escapeMrkdwn(host)}*: ${mark} ${h.done}/${h.total}${bad}`;
+  });
+  return [head, ...lines].join('\n');
+}

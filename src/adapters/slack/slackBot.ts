@@ -1,0 +1,196 @@
+import { App, type LogLevel } from '@slack/bolt';
+import type { Conversation } from '../../core/conversation/conversation.js';
+import { MedicError } from '../../core/errors.js';
+import type { Logger, RunOrigin } from '../../core/ports.js';
+import { ChannelThrottle } from './channelThrottle.js';
+import { replyMessage } from './replyBlocks.js';
+import { ThreadReporter, type ThreadTarget } from './threadReporter.js';
+
+export interface SlackSettings {
+  botToken: string;
+  /** Socket Mode (default): no public URL needed. */
+  appToken?: string | undefined;
+  /** HTTP mode: requests are verified with it (v0 HMAC-SHA256, 5-minute window). */
+  signingSecret?: string | undefined;
+  mode: 'socket' | 'http';
+  port: number;
+  apiUrl?: string | undefined;
+  channels: string[];
+  command: string;
+  /** Skip auth.test at start (both or neither). */
+  botId?: string | undefined;
+  botUserId?: string | undefined;
+  /** Minimum spacing of calls per channel (Slack: about one message per second). */
+  throttleMs?: number;
+}
+
+/** Settings from the environment (tokens never live in the config file) and medic.yaml's `slack`. */
+export function slackSettings(
+  env: NodeJS.ProcessEnv,
+  config: { channels: string[]; command: string; port: number; apiUrl?: string | undefined },
+  http: boolean,
+): SlackSettings {
+  const botToken = env.SLACK_BOT_TOKEN;
+  if (!botToken) throw new MedicError('slack.config', 'SLACK_BOT_TOKEN is not set');
+  if (http && !env.SLACK_SIGNING_SECRET)
+    throw new MedicError('slack.config', 'HTTP mode needs SLACK_SIGNING_SECRET');
+  if (!http && !env.SLACK_APP_TOKEN)
+    throw new MedicError('slack.config', 'Socket Mode needs SLACK_APP_TOKEN (or use --http)');
+  return {
+    botToken,
+    appToken: env.SLACK_APP_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    mode: http ? 'http' : 'socket',
+    port: config.port,
+    apiUrl: env.SLACK_API_URL ?? config.apiUrl,
+    channels: config.channels,
+    command: config.command,
+  };
+}
+
+const boltLogger = (logger: Logger) => ({
+  debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
+  info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
+  warn: (...m: unknown[]) => logger.warn({ bolt: m.map(String).join(' ') }),
+  error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),
+  setLevel: (_l: LogLevel) => {},
+  getLevel: () => 'info' as LogLevel,
+  setName: (_n: string) => {},
+});
+
+/** The Slack chat adapter: Bolt listeners feeding the conversation core, replies per thread. */
+export function createSlackBot(settings: SlackSettings, conversation: Conversation, logger: Logger) {
+  const app = new App({
+    token: settings.botToken,
+    logger: boltLogger(logger),
+    ...(settings.botId && settings.botUserId ? { botId: settings.botId, botUserId: settings.botUserId } : {}),
+    clientOptions: {
+      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
+      retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 5000 },
+    },
+    ...(settings.mode === 'socket'
+      ? { socketMode: true, appToken: settings.appToken }
+      : { signingSecret: settings.signingSecret, port: settings.port }),
+  });
+  const throttle = new ChannelThrottle(settings.throttleMs ?? 1000);
+  const reporter = (target: ThreadTarget) =>
+    new ThreadReporter(app.client, target, throttle, logger, settings.command);
+  const run = (work: Promise<void>) => work.catch((err) => logger.error({ err }, 'Slack handler failed'));
+
+  // "@medic 502 on shop" anywhere it is invited: answer in the thread of that message.
+  app.event('app_mention', async ({ event }) => {
+    const origin: RunOrigin = {
+      trigger: 'slack',
+      requestedBy: event.user ?? '',
+      channel: event.channel,
+      threadTs: event.thread_ts ?? event.ts,
+    };
+    void run(
+      conversation.handle(
+        event.text,
+        reporter({ channel: event.channel, threadTs: origin.threadTs }).sink,
+        origin,
+      ),
+    );
+  });
+
+  // Plain messages in watched channels: only problem reports naming a known site get an answer.
+  app.message(async ({ message, context }) => {
+    if (message.subtype !== undefined || !('text' in message) || !message.text) return;
+    if (!settings.channels.includes(message.channel)) return;
+    if (context.botUserId && message.text.includes(`<@${context.botUserId}>`)) return; // app_mention has it
+    const threadTs = message.thread_ts ?? message.ts;
+    const origin: RunOrigin = {
+      trigger: 'slack',
+      requestedBy: message.user,
+      channel: message.channel,
+      threadTs,
+    };
+    void run(
+      conversation.handle(message.text, reporter({ channel: message.channel, threadTs }).sink, origin, {
+        passive: true,
+      }),
+    );
+  });
+
+  // /medic diagnose shop | status | history shop | playbooks | help
+  app.command(settings.command, async ({ command, ack, respond, client }) => {
+    await ack();
+    const text = command.text.trim() || 'help';
+    const origin: RunOrigin = { trigger: 'slack', requestedBy: command.user_id, channel: command.channel_id };
+    if (!/^(diagnose|triage|check|run)\b/i.test(text)) {
+      // Lookups answer only the asker (ephemeral, via response_url).
+      void run(
+        conversation.handle(
+          text,
+          async (reply) => {
+            const message = replyMessage(reply, settings.command);
+            if (message) await respond({ response_type: 'ephemeral', ...message } as never);
+          },
+          origin,
+        ),
+      );
+      return;
+    }
+    // A diagnosis gets a visible thread: a root message, then everything under it.
+    const root = await throttle.run(command.channel_id, () =>
+      client.chat.postMessage({
+        channel: command.channel_id,
+        text: `<@${command.user_id}> asked: \`${settings.command} ${text.slice(0, 200)}\``,
+      }),
+    );
+    const target = { channel: command.channel_id, threadTs: root.ts };
+    void run(conversation.handle(text, reporter(target).sink, { ...origin, threadTs: root.ts }));
+  });
+
+  // A site picked from a picker: the button's value is an inventory site name.
+  app.action(/^medic_pick_site_\d+$/, async ({ ack, body, action }) => {
+    await ack();
+    if (action.type !== 'button' || body.type !== 'block_actions' || !body.channel || !body.message) return;
+    const threadTs = (body.message.thread_ts as string | undefined) ?? (body.message.ts as string);
+    const origin: RunOrigin = {
+      trigger: 'slack',
+      requestedBy: body.user.id,
+      channel: body.channel.id,
+      threadTs,
+    };
+    void run(
+      conversation.handle(
+        `diagnose ${action.value}`,
+        reporter({ channel: body.channel.id, threadTs }).sink,
+        origin,
+      ),
+    );
+  });
+
+  // Proposed-action buttons carry an opaque report#index; approval arrives with remediation.
+  app.action(/^medic_action_\d+$/, async ({ ack, respond }) => {
+    await ack();
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'Approval-gated remediation is not enabled in this version of Medic: nothing was run.',
+    });
+  });
+
+  app.error(async (err) => {
+    logger.error({ err }, 'Slack app error');
+  });
+
+  return {
+    app,
+    async start(): Promise<void> {
+      if (settings.mode === 'http') await app.start(settings.port);
+      else await app.start();
+    },
+    /** The HTTP receiver's port (after start, e.g. when started on port 0). */
+    httpPort(): number | undefined {
+      const server = (app as unknown as { receiver?: { server?: { address(): unknown } } }).receiver?.server;
+      const address = server?.address() as { port?: number } | null | undefined;
+      return address?.port;
+    },
+    async stop(): Promise<void> {
+      await app.stop();
+    },
+  };
+}

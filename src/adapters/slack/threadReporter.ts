@@ -1,0 +1,120 @@
+import type { App } from '@slack/bolt';
+import type { Reply, ReplySink } from '../../core/conversation/reply.js';
+import type { Logger } from '../../core/ports.js';
+import { redactSecrets } from '../../core/redact.js';
+import { renderReportText } from '../console/renderReportText.js';
+import type { ChannelThrottle } from './channelThrottle.js';
+import { foldProgress, newProgress, type ProgressState, progressText } from './progressText.js';
+import { replyMessage } from './replyBlocks.js';
+import { reportBlocks } from './reportBlocks.js';
+
+export type SlackClient = App['client'];
+
+export interface ThreadTarget {
+  channel: string;
+  /** The message to reply under; undefined posts at the top of the channel. */
+  threadTs: string | undefined;
+}
+
+/**
+ * Turns conversation replies for one thread into Slack calls: one progress message edited in
+ * place, then the summary, the full report as a file when it did not fit, errors as short text.
+ */
+export class ThreadReporter {
+  private progress: ProgressState | undefined;
+  private progressTs: string | undefined;
+
+  constructor(
+    private readonly client: SlackClient,
+    private readonly target: ThreadTarget,
+    private readonly throttle: ChannelThrottle,
+    private readonly logger: Logger,
+    private readonly command = '/medic',
+  ) {}
+
+  readonly sink: ReplySink = (reply) => this.handle(reply);
+
+  private post(message: { text: string; blocks?: unknown[] }) {
+    const { channel, threadTs } = this.target;
+    return this.throttle.run(channel, () =>
+      this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as never } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      }),
+    );
+  }
+
+  private editProgress(final = false) {
+    const ts = this.progressTs;
+    const state = this.progress;
+    if (!ts || !state) return Promise.resolve();
+    const key = `${this.target.channel}:${ts}`;
+    const send = () =>
+      this.client.chat.update({ channel: this.target.channel, ts, text: progressText(state) });
+    if (final) {
+      this.throttle.drop(key);
+      return this.throttle.run(this.target.channel, send);
+    }
+    return this.throttle.update(this.target.channel, key, send);
+  }
+
+  private async handle(reply: Reply): Promise<void> {
+    try {
+      switch (reply.type) {
+        case 'started': {
+          // Progress may already have arrived (the run starts before this reply): keep it.
+          this.progress ??= newProgress(reply.site, reply.playbook);
+          this.progress.playbook = reply.playbook;
+          const intro = reply.joined
+            ? ':link: A diagnosis of this site is already running: joining it.\n'
+            : '';
+          const res = await this.post({ text: `${intro}${progressText(this.progress)}` });
+          this.progressTs = res.ts;
+          if (this.progress.done > 0 && !this.progress.finished) await this.editProgress();
+          return;
+        }
+        case 'progress':
+          if (!this.progress) this.progress = newProgress(reply.site, '');
+          foldProgress(this.progress, reply.event);
+          if (this.progressTs) await this.editProgress();
+          return;
+        case 'report': {
+          const r = reply.report;
+          if (this.progress) {
+            this.progress.done = this.progress.total;
+            this.progress.finished = { status: r.status, seconds: r.durationMs / 1000 };
+            await this.editProgress(true);
+          }
+          const rendered = reportBlocks(r);
+          await this.post({ text: rendered.text, blocks: rendered.blocks });
+          if (rendered.clipped) await this.uploadReport(r.site, r.id, renderReportText(r));
+          return;
+        }
+        default: {
+          const message = replyMessage(reply, this.command);
+          if (message) await this.post(message);
+        }
+      }
+    } catch (err) {
+      this.logger.error({ err, channel: this.target.channel }, 'Slack call failed');
+    }
+  }
+
+  /** The full report as a text file in the thread (files upload v2), secrets redacted. */
+  private async uploadReport(site: string, id: string, text: string): Promise<void> {
+    const { channel, threadTs } = this.target;
+    const args = {
+      channel_id: channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      filename: `medic-${site}-${id}.txt`,
+      title: `Full diagnosis of ${site}`,
+      content: text.split('\n').map(redactSecrets).join('\n'),
+    };
+    await this.throttle.run(channel, () =>
+      this.client.filesUploadV2(args as Parameters<SlackClient['filesUploadV2']>[0]),
+    );
+  }
+}

@@ -1,0 +1,74 @@
+/** Signed requests to Medic's HTTP receiver, as Slack sends them. */
+import { createHmac } from 'node:crypto';
+
+export function sign(
+  secret: string,
+  body: string,
+  ts = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
+}
+
+export async function post(
+  port: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+export function mention(text: string, ts: string, channel = 'C1', user = 'U1') {
+  return {
+    token: 'x',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: `Ev${ts.replace('.', '')}`,
+    event_time: 1,
+    event: { type: 'app_mention', user, text, ts, channel, event_ts: ts },
+  };
+}
+
+export function slashCommand(text: string, responseUrl: string, channel = 'C1', user = 'U1'): string {
+  return new URLSearchParams({
+    token: 'x',
+    team_id: 'T1',
+    channel_id: channel,
+    user_id: user,
+    command: '/medic',
+    text,
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+    api_app_id: 'A1',
+  }).toString();
+}
+
+export function buttonClick(
+  actionId: string,
+  value: string,
+  responseUrl: string,
+  messageTs: string,
+  channel = 'C1',
+  user = 'U2',
+): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T1' },
+    user: { id: user },
+    api_app_id: 'A1',
+    container: { type: 'message', message_ts: messageTs, channel_id: channel },
+    channel: { id: channel },
+    message: { ts: messageTs, thread_ts: messageTs, text: 'x' },
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

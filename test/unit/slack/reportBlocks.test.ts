@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../src/adapters/slack/blockLimits.js';
+import { foldProgress, newProgress, progressText } from '../../../src/adapters/slack/progressText.js';
+import { replyMessage } from '../../../src/adapters/slack/replyBlocks.js';
+import { reportBlocks } from '../../../src/adapters/slack/reportBlocks.js';
+import type { Report } from '../../../src/core/model/report.js';
+
+const report = JSON.parse(
+  readFileSync(new URL('../../golden/report-upstream-down.json', import.meta.url), 'utf8'),
+) as Report;
+
+// biome-ignore lint/suspicious/noExplicitAny: walking arbitrary Block Kit JSON
+type AnyBlock = Record<string, any>;
+function texts(blocks: AnyBlock[]): string[] {
+  return blocks
+    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: AnyBlock) => e.text?.text ?? e.text)])
+    .filter((t) => typeof t === 'string');
+}
+
+describe('reportBlocks (golden)', () => {
+  it('renders the real php-fpm-stopped report', async () => {
+    const r = reportBlocks(report);
+    await expect(`${JSON.stringify(r, null, 2)}\n`).toMatchFileSnapshot(
+      '../../golden/slack-report-upstream-down.json',
+    );
+    expect(r.clipped).toBe(false);
+    const actions = r.blocks.find((b) => b.type === 'actions') as AnyBlock;
+    expect(actions.elements[0]).toMatchObject({
+      value: 'golden-report#0',
+      style: 'danger',
+      confirm: expect.any(Object),
+    });
+    // Buttons carry an opaque id, never a command.
+    expect(JSON.stringify(actions)).not.toContain('systemctl');
+  });
+});
+
+describe('Block Kit limits', () => {
+  it('stays within every limit with huge evidence and many actions, and says what it cut', () => {
+    const long = 'x'.repeat(5000);
+    const huge: Report = {
+      ...report,
+      headline: long,
+      causes: Array.from({ length: 40 }, (_, i) => ({
+        id: 'upstream-down' as const,
+        title: `${long} ${i}`,
+        confidence: 0.5,
+        evidence: Array.from({ length: 60 }, () => `${long} <secret>`),
+        hosts: ['web1'],
+        actions: [],
+      })),
+      actions: Array.from({ length: 60 }, (_, i) => ({
+        ...(report.actions[0] as Report['actions'][number]),
+        id: `a${i}`,
+        title: long,
+      })),
+      checks: Array.from({ length: 500 }, (_, i) => ({
+        check: `check-${i}`,
+        host: `host-${i % 30}`,
+        status: 'ok' as const,
+        durationMs: 1,
+      })),
+    };
+    const r = reportBlocks(huge);
+    expect(r.clipped).toBe(true);
+    expect(r.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+    for (const t of texts(r.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    const actions = r.blocks.find((b) => b.type === 'actions') as AnyBlock;
+    expect(actions.elements.length).toBeLessThanOrEqual(LIMITS.actionsElements);
+    for (const b of actions.elements) {
+      expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
+      expect(b.value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
+    }
+    expect(r.text.length).toBeLessThanOrEqual(LIMITS.fallbackText);
+    expect(JSON.stringify(r.blocks)).not.toContain('<secret>'); // mrkdwn control characters escaped
+  });
+});
+
+describe('progress and replies', () => {
+  it('shows one progress line per host', () => {
+    const s = newProgress('shop', '502-triage');
+    foldProgress(s, {
+      type: 'run-started',
+      site: 'shop',
+      playbook: '502-triage',
+      hosts: ['medic', 'web1', 'web2'],
+      total: 5,
+      perHost: { medic: 1, web1: 2, web2: 2 },
+    });
+    foldProgress(s, {
+      type: 'check-finished',
+      run: { check: 'http-probe', host: 'medic', status: 'critical', durationMs: 3 },
+      done: 1,
+      total: 5,
+    });
+    foldProgress(s, {
+      type: 'check-finished',
+      run: { check: 'memory', host: 'web1', status: 'ok', durationMs: 3 },
+      done: 2,
+      total: 5,
+    });
+    foldProgress(s, {
+      type: 'host-failed',
+      host: 'web2',
+      code: 'transport.refused',
+      message: 'connection refused by 10.0.0.6:22',
+    });
+    expect(progressText(s)).toBe(
+      [
+        ':stethoscope: Diagnosing *shop* with `502-triage`… 2/5 checks',
+        '• *medic*: :x: 1/1 (http-probe critical)',
+        '• *web1*: :hourglass_flowing_sand: 1/2',
+        '• *web2*: :warning: connection refused by 10.0.0.6:22',
+      ].join('\n'),
+    );
+  });
+  it('offers a picker instead of guessing', () => {
+    const m = replyMessage({ type: 'picker', query: 'shop and api are down', sites: ['api', 'shop'] });
+    const actions = m?.blocks?.[1] as AnyBlock;
+    expect(actions.elements.map((e: AnyBlock) => [e.action_id, e.value])).toEqual([
+      ['medic_pick_site_0', 'api'],
+      ['medic_pick_site_1', 'shop'],
+    ]);
+  });
+  it('renders history with who asked', () => {
+    const m = replyMessage({
+      type: 'history',
+      site: 'shop',
+      entries: [
+        {
+          id: 'r1',
+          site: 'shop',
+          playbook: '502-triage',
+          status: 'down',
+          headline: 'h',
+          topCause: 'upstream-down',
+          startedAt: '2026-11-22T02:53:33.000Z',
+          durationMs: 200,
+          trigger: 'slack',
+          requestedBy: 'U42',
+        },
+      ],
+    });
+    expect(texts(m?.blocks ?? [])[0]).toBe(
+      '*Last runs of shop*\n• 2026-11-22 02:53:33 UTC · *down* · upstream-down · slack by <@U42> · `r1`',
+    );
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * The real Bolt app (HTTP receiver and Socket Mode) against a fake Slack on loopback. The
+ * diagnoser is a stub with a controllable finish: these tests are about the Slack side.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackBot, type SlackSettings } from '../../../src/adapters/slack/slackBot.js';
+import { Conversation } from '../../../src/core/conversation/conversation.js';
+import type { Diagnoser } from '../../../src/core/engine/diagnoser.js';
+import type { ProgressListener } from '../../../src/core/engine/progress.js';
+import { inventorySchema } from '../../../src/core/model/inventory.js';
+import type { Report } from '../../../src/core/model/report.js';
+import { silentLogger } from '../../../src/core/ports.js';
+import { FakeSlack } from '../../support/fakeSlack.js';
+import { buttonClick, mention, post, sign, slashCommand } from '../../support/slackRequests.js';
+
+const golden = JSON.parse(
+  readFileSync(new URL('../../golden/report-upstream-down.json', import.meta.url), 'utf8'),
+) as Report;
+const inventory = inventorySchema.parse({
+  hosts: { web1: { transport: 'local' } },
+  sites: {
+    shop: { url: 'https://shop.example.com/', aliases: ['shop.example.com'], hosts: ['web1'] },
+    api: { url: 'https://api.example.com/', hosts: ['web1'] },
+  },
+});
+
+/** A diagnoser whose runs finish when the test says so. */
+class StubDiagnoser {
+  runs: string[] = [];
+  private pending: Array<() => void> = [];
+  playbook(id: string) {
+    return { id, title: id, description: '', checks: [] };
+  }
+  async diagnose(site: string, opts: { onProgress?: ProgressListener } = {}): Promise<Report> {
+    this.runs.push(site);
+    opts.onProgress?.({
+      type: 'run-started',
+      site,
+      playbook: '502-triage',
+      hosts: ['medic', 'web1'],
+      total: 2,
+      perHost: { medic: 1, web1: 1 },
+    });
+    opts.onProgress?.({
+      type: 'check-finished',
+      run: { check: 'http-probe', host: 'medic', status: 'critical', durationMs: 5 },
+      done: 1,
+      total: 2,
+    });
+    await new Promise<void>((r) => this.pending.push(r));
+    opts.onProgress?.({
+      type: 'check-finished',
+      run: { check: 'php-fpm', host: 'web1', status: 'critical', durationMs: 5 },
+      done: 2,
+      total: 2,
+    });
+    return { ...golden, site, id: `r-${this.runs.length}` };
+  }
+  finishAll() {
+    for (const r of this.pending.splice(0)) r();
+  }
+}
+
+const SECRET = 'test-signing-secret';
+const fake = new FakeSlack();
+let diagnoser: StubDiagnoser;
+let bot: ReturnType<typeof createSlackBot>;
+let port = 0;
+
+function start(mode: 'http' | 'socket') {
+  diagnoser = new StubDiagnoser();
+  const conversation = new Conversation(
+    inventory,
+    new Map(),
+    diagnoser as unknown as Diagnoser,
+    silentLogger,
+  );
+  const settings: SlackSettings = {
+    botToken: 'xoxb-test',
+    appToken: 'xapp-test',
+    signingSecret: SECRET,
+    mode,
+    port: 0,
+    apiUrl: fake.apiUrl,
+    channels: ['CWATCH'],
+    command: '/medic',
+    throttleMs: 50,
+  };
+  bot = createSlackBot(settings, conversation, silentLogger);
+  return bot.start();
+}
+
+beforeAll(async () => {
+  await fake.start();
+});
+afterAll(() => fake.stop());
+afterEach(async () => {
+  diagnoser?.finishAll();
+  await new Promise((r) => setTimeout(r, 150)); // let the last replies land
+  fake.calls.length = 0;
+  fake.responses.length = 0;
+});
+const stop = () => bot?.stop().catch(() => undefined);
+
+const json = 'application/json';
+const form = 'application/x-www-form-urlencoded';
+const signedJson = (body: object) => {
+  const text = JSON.stringify(body);
+  return post(port, text, json, sign(SECRET, text));
+};
+const inThread = (ts: string) => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts);
+
+describe('HTTP receiver', () => {
+  beforeAll(async () => {
+    await start('http');
+    port = bot.httpPort() ?? 0;
+  });
+  afterAll(stop);
+
+  it('refuses wrongly signed and stale requests with 401, and acts on none of them', async () => {
+    const body = JSON.stringify(mention('<@UBOT> 502 on shop', '100.1'));
+    expect((await post(port, body, json, sign('wrong-secret', body))).status).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect((await post(port, body, json, sign(SECRET, body, stale))).status).toBe(401);
+    expect((await post(port, body, json, {})).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(diagnoser.runs).toEqual([]);
+  });
+
+  it('a mention: thread reply, one progress message edited in place, then the summary', async () => {
+    const t0 = Date.now();
+    const res = await signedJson(mention('<@UBOT> 502 on shop.example.com', '200.1'));
+    expect(res.status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(3000); // acknowledged within Slack's 3 seconds
+    const progress = await fake.waitFor(() => inThread('200.1')[0]);
+    expect(progress.args.text).toMatch(/Diagnosing \*shop\* with `502-triage`/);
+    await fake.waitFor(() => fake.of('chat.update').length > 0);
+    diagnoser.finishAll();
+    const summary = await fake.waitFor(() => inThread('200.1').find((c) => Array.isArray(c.args.blocks)));
+    const updates = fake.of('chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(updates.map((u) => u.args.ts)).size).toBe(1); // one progress message, edited in place
+    expect(progress.status).toBe(200);
+    expect(updates.at(-1)?.args.text).toMatch(/^:white_check_mark: Diagnosed \*shop\*/);
+    expect(JSON.stringify(summary.args.blocks)).toContain('php8.2-fpm.service is inactive on web1');
+    expect(diagnoser.runs.at(-1)).toBe('shop');
+  });
+
+  it('the same site reported twice while running: one run, both threads get the result', async () => {
+    const before = diagnoser.runs.length;
+    await signedJson(mention('<@UBOT> shop is down', '300.1'));
+    await signedJson(mention('<@UBOT> 502 on shop', '300.2'));
+    await fake.waitFor(() => inThread('300.2')[0]);
+    expect(String(inThread('300.2')[0]?.args.text)).toMatch(/already running: joining it/);
+    diagnoser.finishAll();
+    for (const ts of ['300.1', '300.2'])
+      await fake.waitFor(() => inThread(ts).find((c) => Array.isArray(c.args.blocks)));
+    expect(diagnoser.runs.slice(before)).toEqual(['shop']);
+  });
+
+  it('several matching sites: a picker, and a click diagnoses the picked one', async () => {
+    await signedJson(mention('<@UBOT> shop and api are down', '400.1'));
+    const picker = await fake.waitFor(() =>
+      inThread('400.1').find((c) => JSON.stringify(c.args.blocks ?? '').includes('medic_pick_site')),
+    );
+    expect(JSON.stringify(picker.args.blocks)).toContain('"value":"api"');
+    const click = buttonClick('medic_pick_site_1', 'shop', fake.responseUrl('pick'), '400.1');
+    expect((await post(port, click, form, sign(SECRET, click))).status).toBe(200);
+    await fake.waitFor(() => diagnoser.runs.includes('shop'));
+  });
+
+  it('/medic diagnose posts a visible thread; lookups answer only the asker', async () => {
+    const cmd = slashCommand('diagnose shop', fake.responseUrl('cmd1'));
+    expect((await post(port, cmd, form, sign(SECRET, cmd))).status).toBe(200);
+    const root = await fake.waitFor(() =>
+      fake.of('chat.postMessage').find((c) => String(c.args.text).includes('asked: `/medic diagnose shop`')),
+    );
+    expect(root.args.thread_ts).toBeUndefined();
+    const help = slashCommand('help', fake.responseUrl('cmd2'));
+    await post(port, help, form, sign(SECRET, help));
+    const answer = await fake.waitFor(() => fake.responses.find((r) => r.id === 'cmd2'));
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(answer.body)).toContain('/medic diagnose &lt;site&gt;');
+  });
+
+  it('an action button changes nothing yet and says so, to the clicker only', async () => {
+    const click = buttonClick('medic_action_0', 'golden-report#0', fake.responseUrl('act'), '500.1');
+    await post(port, click, form, sign(SECRET, click));
+    const r = await fake.waitFor(() => fake.responses.find((x) => x.id === 'act'));
+    expect(r.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/nothing was run/),
+    });
+  });
+
+  it('honours 429 Retry-After from Slack and still delivers', async () => {
+    fake.rateLimitOnce('chat.postMessage', 1);
+    await signedJson(mention('<@UBOT> 502 on api', '600.1'));
+    await fake.waitFor(() => inThread('600.1').find((c) => c.status === 200), 10_000);
+    const [limited, retried] = inThread('600.1');
+    expect(limited?.status).toBe(429);
+    expect(retried?.status).toBe(200);
+    expect(retried?.args.text).toBe(limited?.args.text);
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('Socket Mode', () => {
+  beforeAll(async () => {
+    await start('socket');
+  });
+  afterAll(stop);
+  it('connects through apps.connections.open, acks envelopes and answers in the thread', async () => {
+    await fake.waitFor(() => fake.connected);
+    expect(fake.of('apps.connections.open')).toHaveLength(1);
+    fake.sendEnvelope({
+      envelope_id: 'env-1',
+      type: 'events_api',
+      accepts_response_payload: false,
+      payload: mention('<@UBOT> 502 on shop', '700.1'),
+    });
+    await fake.waitFor(() => fake.acks.find((a) => a.envelope_id === 'env-1'));
+    await fake.waitFor(() => inThread('700.1')[0]);
+    diagnoser.finishAll();
+    await fake.waitFor(() => inThread('700.1').find((c) => Array.isArray(c.args.blocks)));
+  });
+});
