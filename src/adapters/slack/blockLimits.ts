@@ -21,11 +21,15 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** A code block of lines that fits one section: lines dropped from the end, with a count. */
-export function codeBlock(lines: string[], max = LIMITS.sectionText): { text: string; clipped: boolean } {
+export function codeBlock(
+  lines: string[],
+  max: number = LIMITS.sectionText,
+  maxLines = Number.POSITIVE_INFINITY,
+): { text: string; clipped: boolean } {
   const fence = (body: string) => `\`\`\`${body}\`\`\``;
   const kept: string[] = [];
-  let clipped = false;
-  for (const raw of lines) {
+  let clipped = lines.length > maxLines;
+  for (const raw of lines.slice(0, maxLines)) {
     const line = escapeMrkdwn(clip(raw.replaceAll('```', "'''"), 400));
     if (line !== escapeMrkdwn(raw)) clipped = true;
     const next = [...kept, line].join('\n');

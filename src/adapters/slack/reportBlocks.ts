@@ -1,5 +1,6 @@
 import { toShell } from '../../core/command.js';
 import type { Report } from '../../core/model/report.js';
+import { redactSecrets } from '../../core/redact.js';
 import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS } from './blockLimits.js';
 
 const statusEmoji: Record<Report['status'], string> = {
@@ -60,8 +61,8 @@ export function reportBlocks(report: Report, opts: { maxCauses?: number } = {}):
       },
     });
     if (c.evidence.length > 0) {
-      const code = codeBlock(c.evidence.slice(0, 6), LIMITS.sectionText);
-      clipped ||= code.clipped || c.evidence.length > 6;
+      const code = codeBlock(c.evidence.map(redactSecrets), LIMITS.sectionText, 6);
+      clipped ||= code.clipped;
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: code.text } });
     }
   });

@@ -28,6 +28,8 @@ const inventory = inventorySchema.parse({
 /** A diagnoser whose runs finish when the test says so. */
 class StubDiagnoser {
   runs: string[] = [];
+  /** The next report to return, instead of the golden one. */
+  next: Report | undefined;
   private pending: Array<() => void> = [];
   playbook(id: string) {
     return { id, title: id, description: '', checks: [] };
@@ -55,7 +57,9 @@ class StubDiagnoser {
       done: 2,
       total: 2,
     });
-    return { ...golden, site, id: `r-${this.runs.length}` };
+    const base = this.next ?? golden;
+    this.next = undefined;
+    return { ...base, site, id: `r-${this.runs.length}` };
   }
   finishAll() {
     for (const r of this.pending.splice(0)) r();
@@ -192,6 +196,26 @@ describe('HTTP receiver', () => {
       response_type: 'ephemeral',
       text: expect.stringMatching(/nothing was run/),
     });
+  });
+
+  it('evidence too long for a message goes in the thread as a file (upload v2), secrets redacted', async () => {
+    const evidence = Array.from(
+      { length: 40 },
+      (_, i) => `line ${i}: upstream said password=hunter2 ${'x'.repeat(200)}`,
+    );
+    diagnoser.next = { ...golden, causes: [{ ...(golden.causes[0] as Report['causes'][number]), evidence }] };
+    await signedJson(mention('<@UBOT> 502 on shop', '650.1'));
+    await fake.waitFor(() => inThread('650.1')[0]);
+    diagnoser.finishAll();
+    const done = await fake.waitFor(() => fake.of('files.completeUploadExternal')[0]);
+    expect(done.args).toMatchObject({ channel_id: 'C1', thread_ts: '650.1' });
+    const asked = fake.of('files.getUploadURLExternal')[0];
+    expect(String(asked?.args.filename)).toMatch(/^medic-shop-r-\d+\.txt$/);
+    const upload = await fake.waitFor(() => fake.uploads[0]);
+    expect(upload.content).toContain('password=[redacted]');
+    expect(upload.content).not.toContain('hunter2');
+    const summary = inThread('650.1').find((c) => Array.isArray(c.args.blocks));
+    expect(JSON.stringify(summary?.args.blocks)).toContain('more in the attached file');
   });
 
   it('honours 429 Retry-After from Slack and still delivers', async () => {
