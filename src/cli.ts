@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderReportText } from './adapters/console/renderReportText.js';
@@ -30,8 +32,8 @@ Exit status of diagnose: 0 healthy, 1 a fault was found, 2 usage or config error
 
 export const EXIT = { ok: 0, fault: 1, usage: 2 } as const;
 
-function open(flags: { config?: string | undefined }): Medic {
-  return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn' });
+function open(flags: { config?: string | undefined }, store = false): Medic {
+  return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn', store });
 }
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };
@@ -65,7 +67,7 @@ export async function cli(
         err.write('medic diagnose: name a site, alias or URL\n');
         return EXIT.usage;
       }
-      const medic = open(values);
+      const medic = open(values, true); // diagnose stores its report
       const match = resolveSite(query, medic.config);
       if (match.type !== 'site') {
         err.write(
@@ -75,10 +77,9 @@ export async function cli(
         );
         return EXIT.usage;
       }
-      const report = await medic.diagnoser.diagnose(
-        match.site,
-        values.playbook ? { playbook: values.playbook } : {},
-      );
+      const report = await medic.diagnoser
+        .diagnose(match.site, values.playbook ? { playbook: values.playbook } : {})
+        .finally(() => medic.store?.close());
       out.write(
         values.json
           ? `${JSON.stringify(report, null, 2)}\n`
@@ -136,11 +137,16 @@ export function reportError(e: unknown, err: Out = process.stderr): number {
     err.write(`medic: ${e.message}\n`);
     return EXIT.usage;
   }
-  err.write(`medic: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+  // No stack traces for users: set MEDIC_DEBUG=1 to see one.
+  err.write(`medic: unexpected error (${(e as Error)?.message ?? String(e)})\n`);
+  if (process.env.MEDIC_DEBUG) err.write(`${(e as Error)?.stack ?? ''}\n`);
   return EXIT.fault;
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''));
+// Run when executed, also through npm's bin symlink (node_modules/.bin/medic -> dist/cli.js).
+const isMain =
+  process.argv[1] !== undefined &&
+  realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (isMain) {
   cli(process.argv.slice(2))
     .catch((e) => reportError(e))

@@ -25,7 +25,8 @@ export interface Medic {
   playbooks: Map<string, Playbook>;
   diagnoser: Diagnoser;
   conversation: Conversation;
-  store: Store;
+  /** Undefined when opened without one (validate, playbooks). */
+  store: Store | undefined;
 }
 
 /** Default store file: $MEDIC_STATE_DIR, else $XDG_STATE_HOME/medic, else ~/.local/state/medic. */
@@ -34,7 +35,7 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(dir, 'medic.db');
 }
 
-export function createMedic(configFile: string, opts: { logLevel?: string } = {}): Medic {
+export function createMedic(configFile: string, opts: { logLevel?: string; store?: boolean } = {}): Medic {
   const { config, dir } = loadConfig(configFile);
   const logger = pinoLogger(opts.logLevel ?? process.env.MEDIC_LOG_LEVEL ?? config.log.level);
   const catalog = new CheckCatalog(builtinChecks);
@@ -42,7 +43,10 @@ export function createMedic(configFile: string, opts: { logLevel?: string } = {}
     [builtinPlaybookDir, ...config.playbookDirs.map((d) => resolve(dir, d))],
     catalog,
   );
-  const store = new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
+  const store =
+    opts.store === false
+      ? undefined
+      : new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
   const diagnoser = new Diagnoser(
     config,
     playbooks,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
 import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { createMedic } from './composition.js';
@@ -24,7 +25,7 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     const shutdown = async (signal: string) => {
       medic.logger.info({ signal }, 'stopping');
       await bot.stop().catch(() => undefined);
-      await medic.store.close();
+      await medic.store?.close();
       process.exit(0);
     };
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -37,10 +38,13 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     color: Boolean(process.stdout.isTTY),
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
   });
-  await medic.store.close();
+  await medic.store?.close();
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''));
+// Run when executed, also through npm's bin symlink (node_modules/.bin/medic -> dist/cli.js).
+const isMain =
+  process.argv[1] !== undefined &&
+  realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (isMain) {
   runServe({ http: process.argv.includes('--http') }).catch((err) => {
     process.stderr.write(`medic: ${err?.userMessage ?? err?.message ?? String(err)}\n`);

@@ -30,16 +30,20 @@ export interface LineOptions {
 }
 
 /**
- * The argv a transport runs: C locale, a remote-side `timeout -k`, and `sudo -n` (never a
- * password prompt) for privileged commands or another user's.
+ * The argv a transport runs: C locale and a remote-side `timeout -k` around the command, and
+ * `sudo -n` (never a password prompt) innermost, directly in front of the command itself, so
+ * sudoers can allow exactly the read-only commands the checks run (privileged steps are argv
+ * commands, never shell scripts). LC_ALL survives sudo's env_reset (sudo keeps LC_* variables).
  */
 export function commandArgv(cmd: Command, o: LineOptions): string[] {
   const secs = Math.max(1, Math.ceil(o.timeoutMs / 1000));
   const body = 'argv' in cmd ? [...cmd.argv] : ['sh', '-c', cmd.script];
-  const words = ['env', 'LC_ALL=C', 'timeout', '-k', '2', `${secs}s`, ...body];
-  if (o.asUser) return ['sudo', '-n', '-H', '-u', o.asUser, '--', ...words];
-  if (o.privileged && o.sudo) return ['sudo', '-n', '--', ...words];
-  return words;
+  const sudo = o.asUser
+    ? ['sudo', '-n', '-H', '-u', o.asUser, '--']
+    : o.privileged && o.sudo
+      ? ['sudo', '-n', '--']
+      : [];
+  return ['env', 'LC_ALL=C', 'timeout', '-k', '2', `${secs}s`, ...sudo, ...body];
 }
 
 /** The same as one line of shell, for SSH exec. */

@@ -44,6 +44,7 @@ ${web1.hostYaml()}
 ${web2.hostYaml()}
 ${web3.hostYaml({ connectTimeoutMs: 3000 })}
 ${web1.hostYaml({ hostKey: 'SHA256:0000000000000000000000000000000000000000000' }).replace('  web1:', '  web1-badkey:')}
+${web1.hostYaml({ user: 'medic' }).replace('  web1:', '  web1-least:')}
 sites:
   shop:
 ${site('shop.example.com')}
@@ -70,6 +71,13 @@ ${site('shop.example.com')}
   pinned:
 ${site('shop.example.com')}
     hosts: [web1-badkey]
+  least:
+${site('shop.example.com')}
+    hosts: [web1-least]
+    services:
+      - { kind: systemd, unit: php8.2-fpm }
+      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log }
+      - { kind: nginx }
 `);
 });
 
@@ -190,6 +198,20 @@ describe('medic diagnose against real fleet hosts', () => {
     // The connect timeout is 3 s; the run is bounded by it, not by the dead host.
     expect(r.durationMs).toBeLessThan(took);
     expect(r.durationMs).toBeLessThan(3000 + 5000);
+  });
+
+  it('least privilege: sudoers allowing only the read-only commands is enough', async () => {
+    await web1.sh('systemctl stop php8.2-fpm');
+    await visit('shop.example.com');
+    const r = await diagnose('least');
+    expect(top(r)?.id).toBe('upstream-down');
+    expect(top(r)?.evidence.join('\n')).toMatch(/failed \(2: No such file or directory\)/); // read with sudo tail
+    const text = JSON.stringify(r.findings);
+    expect(text).not.toMatch(/password is required|not allowed to execute/);
+    expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.kind === 'unparseable' || f.kind === 'firewall-unreadable')).toEqual(
+      [],
+    );
   });
 
   it('a host whose key does not match the pinned one is refused, not connected', async () => {

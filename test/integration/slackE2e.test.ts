@@ -56,7 +56,7 @@ sites:
 
 afterAll(async () => {
   await bot?.stop();
-  await medic?.store.close();
+  await medic?.store?.close();
   await fake.stop();
   await fleet.stop();
 });
@@ -82,7 +82,7 @@ describe('Slack end to end on a real fleet host', () => {
     expect(updates.at(-1)?.args.text).toMatch(
       /^:white_check_mark: Diagnosed \*shop\* with `502-triage` in [\d.]+ s: down\n• \*medic\*: :x: 1\/1/,
     );
-    const history = await medic.store.history('shop', 5);
+    const history = await (medic.store as NonNullable<typeof medic.store>).history('shop', 5);
     expect(history[0]).toMatchObject({
       status: 'down',
       topCause: 'upstream-down',

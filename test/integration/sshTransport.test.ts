@@ -114,6 +114,34 @@ describe('SshTransport', () => {
     }
   });
 
+  it('a connection lost mid-command is the host being unreachable, not a result', async () => {
+    const t = transport();
+    const running = t.exec(argv('sleep', '20'), { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 700));
+    await web.sh("pkill -KILL -f 'sshd: deplo[y]' || true"); // the session's sshd dies
+    expect(await running).toMatchObject({ code: 'transport.unreachable' });
+    await expect(t.exec(argv('id'), { timeoutMs: 5000 })).resolves.toMatchObject({ code: 0 }); // reconnects
+    await t.close();
+  });
+
+  it('an encrypted key (no passphrase support) is a config error at once, not a hang', async () => {
+    const enc = join(fleet.keyDir, 'encrypted_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret-passphrase', '-f', enc]);
+    const t0 = Date.now();
+    await expect(
+      transport({ privateKeyPath: enc }).exec(argv('id'), { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({
+      code: 'transport.config',
+    });
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('accepts a pinned fingerprint written with base64 padding', async () => {
+    const t = transport({ hostKey: `${web.fingerprint}=` });
+    expect((await t.exec(argv('true'), { timeoutMs: 5000 })).code).toBe(0);
+    await t.close();
+  });
+
   it('refuses a host whose key differs from the pinned fingerprint', async () => {
     const t = transport({ hostKey: 'SHA256:0000000000000000000000000000000000000000000' });
     await expect(t.exec(argv('id'), { timeoutMs: 5000 })).rejects.toMatchObject({

@@ -135,6 +135,8 @@ export class Fleet {
       '/run/lock',
       '-v',
       `${this.privateKeyPath}.pub:/home/deploy/.ssh/authorized_keys:ro`,
+      '-v',
+      `${this.privateKeyPath}.pub:/home/medic/.ssh/authorized_keys:ro`,
       '-p',
       '127.0.0.1::22',
       '-p',
@@ -222,12 +224,12 @@ export class FleetHost {
   }
 
   /** Inventory YAML for this host (user deploy, sudo, pinned key). */
-  hostYaml(overrides: { hostKey?: string; connectTimeoutMs?: number } = {}): string {
+  hostYaml(overrides: { hostKey?: string; connectTimeoutMs?: number; user?: string } = {}): string {
     return [
       `  ${this.name}:`,
       '    address: 127.0.0.1',
       `    port: ${this.sshPort}`,
-      '    user: deploy',
+      `    user: ${overrides.user ?? 'deploy'}`,
       `    privateKeyPath: ${this.fleet.privateKeyPath}`,
       `    hostKey: "${overrides.hostKey ?? this.fingerprint}"`,
       '    sudo: true',

@@ -2,6 +2,7 @@ import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
 import { MedicError } from '../../core/errors.js';
 import type { Logger, RunOrigin } from '../../core/ports.js';
+import { escapeMrkdwn } from './blockLimits.js';
 import { ChannelThrottle } from './channelThrottle.js';
 import { replyMessage } from './replyBlocks.js';
 import { ThreadReporter, type ThreadTarget } from './threadReporter.js';
@@ -136,7 +137,8 @@ export function createSlackBot(settings: SlackSettings, conversation: Conversati
     const root = await throttle.run(command.channel_id, () =>
       client.chat.postMessage({
         channel: command.channel_id,
-        text: `<@${command.user_id}> asked: \`${settings.command} ${text.slice(0, 200)}\``,
+        // The user's words are shown, never interpreted: escaped, and no way out of the code span.
+        text: `<@${command.user_id}> asked: \`${settings.command} ${escapeMrkdwn(text.slice(0, 200)).replaceAll('`', "'")}\``,
       }),
     );
     const target = { channel: command.channel_id, threadTs: root.ts };

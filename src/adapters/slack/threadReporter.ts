@@ -3,7 +3,7 @@ import type { Reply, ReplySink } from '../../core/conversation/reply.js';
 import type { Logger } from '../../core/ports.js';
 import { redactSecrets } from '../../core/redact.js';
 import { renderReportText } from '../console/renderReportText.js';
-import type { ChannelThrottle } from './channelThrottle.js';
+import { type ChannelThrottle, PRIORITY } from './channelThrottle.js';
 import { foldProgress, newProgress, type ProgressState, progressText } from './progressText.js';
 import { replyMessage } from './replyBlocks.js';
 import { reportBlocks } from './reportBlocks.js';
@@ -23,6 +23,7 @@ export interface ThreadTarget {
 export class ThreadReporter {
   private progress: ProgressState | undefined;
   private progressTs: string | undefined;
+  private joined = false;
 
   constructor(
     private readonly client: SlackClient,
@@ -34,16 +35,19 @@ export class ThreadReporter {
 
   readonly sink: ReplySink = (reply) => this.handle(reply);
 
-  private post(message: { text: string; blocks?: unknown[] }) {
+  private post(message: { text: string; blocks?: unknown[] }, priority: number = PRIORITY.answer) {
     const { channel, threadTs } = this.target;
-    return this.throttle.run(channel, () =>
-      this.client.chat.postMessage({
-        channel,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks as never } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-      }),
+    return this.throttle.run(
+      channel,
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks as never } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+        }),
+      priority,
     );
   }
 
@@ -56,7 +60,7 @@ export class ThreadReporter {
       this.client.chat.update({ channel: this.target.channel, ts, text: progressText(state) });
     if (final) {
       this.throttle.drop(key);
-      return this.throttle.run(this.target.channel, send);
+      return this.throttle.run(this.target.channel, send, PRIORITY.edit);
     }
     return this.throttle.update(this.target.channel, key, send);
   }
@@ -65,18 +69,21 @@ export class ThreadReporter {
     try {
       switch (reply.type) {
         case 'started': {
+          // A thread that joins a running diagnosis gets its result, not a second progress message.
+          if (reply.joined) {
+            this.joined = true;
+            return;
+          }
           // Progress may already have arrived (the run starts before this reply): keep it.
           this.progress ??= newProgress(reply.site, reply.playbook);
           this.progress.playbook = reply.playbook;
-          const intro = reply.joined
-            ? ':link: A diagnosis of this site is already running: joining it.\n'
-            : '';
-          const res = await this.post({ text: `${intro}${progressText(this.progress)}` });
+          const res = await this.post({ text: progressText(this.progress) }, PRIORITY.progress);
           this.progressTs = res.ts;
           if (this.progress.done > 0 && !this.progress.finished) await this.editProgress();
           return;
         }
         case 'progress':
+          if (this.joined) return;
           if (!this.progress) this.progress = newProgress(reply.site, '');
           foldProgress(this.progress, reply.event);
           if (this.progressTs) await this.editProgress();
@@ -89,7 +96,20 @@ export class ThreadReporter {
             await this.editProgress(true);
           }
           const rendered = reportBlocks(r);
-          await this.post({ text: rendered.text, blocks: rendered.blocks });
+          const joined = this.joined
+            ? [
+                {
+                  type: 'context',
+                  elements: [
+                    {
+                      type: 'mrkdwn',
+                      text: ':link: Already being diagnosed when you reported it: here is that run.',
+                    },
+                  ],
+                },
+              ]
+            : [];
+          await this.post({ text: rendered.text, blocks: [...joined, ...rendered.blocks].slice(0, 50) });
           if (rendered.clipped) await this.uploadReport(r.site, r.id, renderReportText(r));
           return;
         }

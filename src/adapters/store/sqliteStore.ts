@@ -46,9 +46,16 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new MedicError('store.open', `cannot open the store at ${path}`, { cause: err });
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      throw new MedicError('store.open', `the store at ${path} cannot be used (read-only or corrupt?)`, {
+        cause: err,
+      });
+    }
   }
 
   private migrate(): void {

@@ -22,6 +22,8 @@ export function fingerprint(key: Buffer): string {
  */
 export class SshTransport implements Transport {
   private client: Promise<Client> | undefined;
+  /** Connections that closed: commands on them fail as the host being unreachable. */
+  private readonly lost = new WeakSet<Client>();
   private readonly channels: Semaphore;
 
   constructor(
@@ -89,7 +91,7 @@ export class SshTransport implements Transport {
       keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
         hostKeySeen = fingerprint(key);
-        return hostKeySeen === cfg.hostKey;
+        return hostKeySeen === cfg.hostKey?.replace(/=+$/, '');
       },
     };
     if (cfg.privateKeyPath) {
@@ -140,9 +142,22 @@ export class SshTransport implements Transport {
         if (!ready) reject(mapped);
       });
       client.on('close', () => {
+        this.lost.add(client);
         if (this.client && ready) this.client = undefined; // reconnect on next use
       });
-      client.connect(config);
+      try {
+        client.connect(config);
+      } catch (err) {
+        // ssh2 throws at once for a key it cannot parse (encrypted, malformed).
+        clearTimeout(timer);
+        reject(
+          new MedicError(
+            'transport.config',
+            `the private key for ${this.host} cannot be used (encrypted or malformed)`,
+            { cause: err },
+          ),
+        );
+      }
     });
   }
 
@@ -152,8 +167,18 @@ export class SshTransport implements Transport {
 
   private run(client: Client, line: string, opts: ExecOptions): Promise<ExecResult> {
     const started = Date.now();
+    const gone = () =>
+      new MedicError('transport.unreachable', `the SSH connection to ${this.where()} was lost`);
     return new Promise<ExecResult>((resolve, reject) => {
-      client.exec(line, (err, stream: ClientChannel) => {
+      if (this.lost.has(client)) {
+        reject(gone());
+        return;
+      }
+      const onExec = (err: Error | undefined, stream: ClientChannel) => {
+        if (err && this.lost.has(client)) {
+          reject(gone());
+          return;
+        }
         if (err) {
           reject(
             new MedicError('transport.channel', `${this.host} refused a command channel: ${err.message}`, {
@@ -183,6 +208,11 @@ export class SshTransport implements Transport {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
           const exit = typeof code === 'number' ? code : null;
+          // A channel cut by a lost connection is not a result: the host went away.
+          if (exit === null && !timedOut && this.lost.has(client)) {
+            reject(gone());
+            return;
+          }
           resolve({
             stdout: Buffer.concat(out).toString('utf8'),
             stderr: Buffer.concat(errs).toString('utf8'),
@@ -192,7 +222,13 @@ export class SshTransport implements Transport {
             timedOut: timedOut || exit === TIMEOUT_EXIT,
           });
         });
-      });
+      };
+      try {
+        client.exec(line, onExec);
+      } catch (err) {
+        // ssh2 throws "Not connected" synchronously once the connection is gone.
+        reject(this.lost.has(client) || /not connected/i.test(String(err)) ? gone() : err);
+      }
     });
   }
 }

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
 import type { ContainerEngine, ExecResult, HttpProber } from '../ports.js';
+import { redactSecrets } from '../redact.js';
 
 /** What a check knows about where it runs. */
 export interface CheckContext {
@@ -59,6 +60,11 @@ export interface ContainerCheck<P = unknown> {
 export type Check<P = unknown> = HostCheck<P> | SiteCheck<P> | ContainerCheck<P>;
 
 /** Helper for building findings with the check id and host filled in. */
+/**
+ * Helper for building findings with the check id and host filled in. Summaries and evidence
+ * lines come from remote hosts: secrets are redacted and control characters (terminal escapes)
+ * removed here, once, before anything is rendered, stored or logged.
+ */
 export function finder(check: string, host: string) {
   return (
     kind: string,
@@ -66,7 +72,21 @@ export function finder(check: string, host: string) {
     summary: string,
     evidence: string[] = [],
     data: Record<string, unknown> = {},
-  ): Finding => ({ check, host, kind, severity, summary, evidence, data });
+  ): Finding => ({
+    check,
+    host,
+    kind,
+    severity,
+    summary: sanitizeLine(summary),
+    evidence: evidence.map(sanitizeLine),
+    data,
+  });
+}
+
+/** Redact secrets and drop control characters (keeping tabs) from one line of remote text. */
+export function sanitizeLine(line: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return redactSecrets(line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, ''));
 }
 
 /** The output of a step, or a clear error when the step did not produce one. */

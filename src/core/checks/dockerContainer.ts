@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MedicError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { ContainerEngine, LogLine } from '../ports.js';
-import { type CheckContext, type ContainerCheck, finder } from './check.js';
+import { type CheckContext, type ContainerCheck, finder, sanitizeLine } from './check.js';
 import {
   type ContainerState,
   describeContainer,
@@ -74,7 +74,14 @@ export function containerFindings(
         ...(healthLine ? [healthLine] : []),
         ...logEvidence,
       ],
-      { ...s, flapping, unhealthy, oomEvents, ...memory, logs: logs.slice(-p.logLines).map((l) => l.text) },
+      {
+        ...s,
+        flapping,
+        unhealthy,
+        oomEvents,
+        ...memory,
+        logs: logs.slice(-p.logLines).map((l) => sanitizeLine(l.text)),
+      },
     ),
   ];
   if (stats && stats.limit > 0 && s.memoryLimit > 0 && stats.usage / stats.limit >= 0.9) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { script, shellQuote } from '../command.js';
+import { argv } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
 import {
@@ -10,7 +10,7 @@ import {
   parseNginxErrorLine,
   type UpstreamErrorGroup,
 } from './parseNginxErrorLog.js';
-import { firstLines, stepFailure, unparseable } from './stepFailure.js';
+import { firstLines, stepFailure, toolMissing, unparseable } from './stepFailure.js';
 
 export const nginxErrorsParams = z
   .object({
@@ -69,21 +69,28 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
   id: 'nginx-errors',
   title: 'nginx upstream errors',
   params: nginxErrorsParams,
+  // Privileged steps are single argv commands, so that sudoers can allow exactly these: the
+  // host's clock (for the window) comes from its own unprivileged step.
   steps: (p) => [
+    { id: 'now', command: argv('date', '+%Y/%m/%d %H:%M:%S') },
     {
       id: 'tail',
-      command: script(`date '+%Y/%m/%d %H:%M:%S'; tail -n ${p.maxLines} -- ${shellQuote(p.errorLog)}`),
+      command: argv('tail', '-n', String(p.maxLines), '--', p.errorLog),
       privileged: true,
     },
   ],
   parse(outputs, p, ctx): Finding[] {
     const f = finder('nginx-errors', ctx.host);
+    const label = 'the nginx error log';
     const out = stepOutput(outputs, 'tail');
-    const failed = stepFailure(f, out, 'tail', 'the nginx error log');
-    if (failed) return [failed];
-    const [dateLine = '', ...rest] = out.stdout.split('\n');
+    const clock = stepOutput(outputs, 'now');
+    const missingTail = toolMissing(out) && stepFailure(f, out, 'tail', label);
+    if (missingTail) return [missingTail];
+    const clockFailed = stepFailure(f, clock, 'date', label);
+    if (clockFailed) return [clockFailed];
+    const dateLine = clock.stdout.split('\n')[0] ?? '';
     const now = nginxTime(dateLine);
-    if (now === undefined) return [unparseable(f, 'date', 'the nginx error log', out.stdout)];
+    if (now === undefined) return [unparseable(f, 'date', label, clock.stdout)];
     const data = { errorLog: p.errorLog };
     if (/No such file or directory/.test(out.stderr)) {
       return [
@@ -101,13 +108,13 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
         ),
       ];
     }
-    if (out.code !== 0)
-      return [unparseable(f, 'tail', 'the nginx error log', `${out.stderr}\n${out.stdout}`)];
+    const failed = stepFailure(f, out, 'tail', label);
+    if (failed) return [failed];
+    if (out.code !== 0) return [unparseable(f, 'tail', label, `${out.stderr}\n${out.stdout}`)];
 
-    const text = rest.filter((l) => l.trim() !== '');
+    const text = out.stdout.split('\n').filter((l) => l.trim() !== '');
     const parsed = text.flatMap((l) => parseNginxErrorLine(l) ?? []);
-    if (text.length > 0 && parsed.length === 0)
-      return [unparseable(f, 'nginx', 'the nginx error log', text.join('\n'))];
+    if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'nginx', label, text.join('\n'))];
     const since = now - p.minutes * 60_000;
     const recent = parsed.filter((l) => l.at >= since);
     // Causes first, then the most recent, then the most frequent.

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { script, shellQuote } from '../command.js';
+import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
 import { firstLines, toolMissing, unparseable } from './stepFailure.js';
 
 export const oomKillsParams = z
   .object({
-    /** How far back to read the kernel log (journal only; the dmesg fallback shows everything since boot). */
+    /** How far back to read the kernel log (the journal's --since; the dmesg fallback by seconds since boot). */
     minutes: z.number().int().min(1).max(10080).default(60),
   })
   .strict();
@@ -44,17 +44,16 @@ export function kernelLine(
   return undefined;
 }
 
-/** Parse OOM kills out of kernel log lines, one per killed process (summary and kill lines merged by pid). */
 /**
- * The ring buffer has no window: when the output starts with `medic-clock <epoch> <uptime>`,
- * keep only `[seconds-since-boot]` lines of the last `minutes`, and drop the clock line.
+ * The ring buffer has no window: given the host's clock (`<epoch> <uptime>`, the `clock` step's
+ * output), keep only the `[seconds-since-boot]` lines of the last `minutes`. Other lines (e.g.
+ * `dmesg -T` times) are kept; without a readable clock the text is returned as it is.
  */
-export function withinWindow(text: string, minutes: number): string {
-  const clock = /^medic-clock (\d+) ([\d.]+)\n/.exec(text);
-  if (!clock) return text;
-  const uptime = Number(clock[2]);
+export function withinWindow(text: string, clock: string, minutes: number): string {
+  const m = /^\s*\d+ (\d+(?:\.\d+)?)\s*$/.exec(clock);
+  if (!m) return text;
+  const uptime = Number(m[1]);
   return text
-    .slice(clock[0].length)
     .split('\n')
     .filter((line) => {
       const ts = /^\[\s*([\d.]+)\]/.exec(line);
@@ -63,6 +62,7 @@ export function withinWindow(text: string, minutes: number): string {
     .join('\n');
 }
 
+/** Parse OOM kills out of kernel log lines, one per killed process (summary and kill lines merged by pid). */
 export function parseOomKills(text: string): OomKill[] {
   type Entry = OomKill & { summarized: boolean; killed: boolean };
   const all: Entry[] = [];
@@ -118,36 +118,41 @@ export const oomKills: HostCheck<OomKillsParams> = {
   id: 'oom-kills',
   title: 'Kernel OOM kills',
   params: oomKillsParams,
+  // Privileged steps are single argv commands, so that sudoers can allow exactly these. journalctl
+  // exits 0 ("-- No entries --") where the journal holds no kernel lines (e.g. containers): parse
+  // then falls back to the ring buffer, windowed by the host's clock.
   steps: (p) => [
     {
-      id: 'kernel-log',
-      command: script(
-        // journalctl exits 0 ("-- No entries --") where the journal holds no kernel lines (e.g.
-        // containers): fall back to the ring buffer then.
-        `out=$(journalctl -k --no-pager -o short-iso --since ${shellQuote(`-${Math.trunc(p.minutes)}min`)} 2>/dev/null)\n` +
-          `if printf '%s\\n' "$out" | grep -q ' kernel: '; then printf '%s\\n' "$out"; ` +
-          `else echo "medic-clock $(date +%s) $(cut -d' ' -f1 /proc/uptime)"; dmesg; fi`,
+      id: 'journal',
+      command: argv(
+        'journalctl',
+        '-k',
+        '--no-pager',
+        '-o',
+        'short-iso',
+        '--since',
+        `-${Math.trunc(p.minutes)}min`,
       ),
       privileged: true,
     },
+    { id: 'dmesg', command: argv('dmesg'), privileged: true },
+    { id: 'clock', command: script(`echo "$(date +%s) $(cut -d' ' -f1 /proc/uptime)"`) },
   ],
   parse(outputs, p, ctx): Finding[] {
     const f = finder('oom-kills', ctx.host);
-    const out = stepOutput(outputs, 'kernel-log');
-    if (toolMissing(out)) {
-      return [
-        f(
-          'tool-missing',
-          'info',
-          'neither journalctl nor dmesg is installed, cannot check OOM kills',
-          firstLines(out.stderr, 2),
-          {
-            tool: 'dmesg',
-          },
-        ),
-      ];
+    const journal = stepOutput(outputs, 'journal');
+    // The journal when it holds kernel lines, else the ring buffer of the last `minutes`.
+    const fromJournal = journal.stdout.includes(' kernel: ');
+    const out = fromJournal ? journal : stepOutput(outputs, 'dmesg');
+    if (!fromJournal && toolMissing(out)) {
+      const summary = toolMissing(journal)
+        ? 'neither journalctl nor dmesg is installed, cannot check OOM kills'
+        : 'dmesg is not installed and the journal has no kernel lines, cannot check OOM kills';
+      return [f('tool-missing', 'info', summary, firstLines(out.stderr, 2), { tool: 'dmesg' })];
     }
-    const text = withinWindow(out.stdout, p.minutes);
+    const text = fromJournal
+      ? out.stdout
+      : withinWindow(out.stdout, stepOutput(outputs, 'clock').stdout, p.minutes);
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const logLines = lines.map(kernelLine);
     const kills = parseOomKills(text);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { argv, script, shellQuote } from '../command.js';
+import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
 import { type CheckStep, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
@@ -12,9 +12,9 @@ import {
   parsePoolListen,
   parseStatLine,
 } from './parsePhpFpm.js';
-import { firstLines, stepFailure, unparseable } from './stepFailure.js';
+import { firstLines, stepFailure, toolMissing, unparseable } from './stepFailure.js';
 import { systemdUnitParams } from './systemdUnit.js';
-import { systemdProperties, unitStateFinding } from './unitStateFinding.js';
+import { systemdProperties, unitShowFinding } from './unitStateFinding.js';
 
 const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'an absolute path');
 
@@ -38,13 +38,6 @@ const poolGlob = '/etc/php/*/fpm/pool.d/*.conf';
 const logLines = 5000;
 
 const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
-
-function unitFindings(f: Find, out: ExecResult, unit: string): Finding {
-  const failed = stepFailure(f, out, 'systemctl', `unit ${unit}`);
-  if (failed) return failed;
-  if (!/^ActiveState=/m.test(out.stdout)) return unparseable(f, 'systemctl', `unit ${unit}`, out.stdout);
-  return unitStateFinding(f, out.stdout, unit);
-}
 
 function socketFindings(f: Find, outputs: StepOutputs, socket: string): Finding {
   const stat = stepOutput(outputs, 'socket');
@@ -105,23 +98,29 @@ function poolFindings(f: Find, out: ExecResult, socket: string | undefined): Fin
   return f('fpm-pool-listen', 'info', summary, lines.slice(0, 5), { listen, socketListed });
 }
 
-function logFindings(f: Find, out: ExecResult, log: string, minutes: number): Finding[] {
-  const failed = stepFailure(f, out, 'tail', 'the php-fpm log');
-  if (failed) return [failed];
-  const [dateLine = '', ...rest] = out.stdout.split('\n');
-  const now = nginxTime(dateLine);
-  if (now === undefined) return [unparseable(f, 'date', 'the php-fpm log', out.stdout)];
+/** The log (`tail`, privileged) read against the host's clock (`date`, unprivileged). */
+function logFindings(f: Find, outputs: StepOutputs, log: string, minutes: number): Finding[] {
+  const label = 'the php-fpm log';
+  const out = stepOutput(outputs, 'log');
+  const clock = stepOutput(outputs, 'now');
+  const missingTail = toolMissing(out) && stepFailure(f, out, 'tail', label);
+  if (missingTail) return [missingTail];
+  const clockFailed = stepFailure(f, clock, 'date', label);
+  if (clockFailed) return [clockFailed];
+  const now = nginxTime(clock.stdout.split('\n')[0] ?? '');
+  if (now === undefined) return [unparseable(f, 'date', label, clock.stdout)];
   if (/No such file or directory/.test(out.stderr)) {
     return [f('fpm-log-missing', 'warn', `${log} does not exist`, firstLines(out.stderr, 2), { log })];
   }
   if (/Permission denied/.test(out.stderr)) {
     return [f('fpm-log-unreadable', 'warn', `${log} is not readable`, firstLines(out.stderr, 2), { log })];
   }
-  if (out.code !== 0) return [unparseable(f, 'tail', 'the php-fpm log', `${out.stderr}\n${out.stdout}`)];
-  const text = rest.filter((l) => l.trim() !== '');
+  const failed = stepFailure(f, out, 'tail', label);
+  if (failed) return [failed];
+  if (out.code !== 0) return [unparseable(f, 'tail', label, `${out.stderr}\n${out.stdout}`)];
+  const text = out.stdout.split('\n').filter((l) => l.trim() !== '');
   const parsed = text.flatMap((l) => parseFpmLogLine(l) ?? []);
-  if (text.length > 0 && parsed.length === 0)
-    return [unparseable(f, 'php-fpm', 'the php-fpm log', text.join('\n'))];
+  if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'php-fpm', label, text.join('\n'))];
   const recent = parsed.filter((l) => l.at >= now - minutes * 60_000);
   const saturated = fpmSaturation(recent);
   if (saturated.length === 0) {
@@ -185,13 +184,15 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
         },
       );
     }
+    // Unprivileged: a script only for its glob. Pool files are world-readable.
     steps.push({ id: 'pools', command: script(`grep -Hs '^[[:space:]]*listen' ${poolGlob}`) });
     if (p.log) {
-      steps.push({
-        id: 'log',
-        command: script(`date '+%Y/%m/%d %H:%M:%S'; tail -n ${logLines} -- ${shellQuote(p.log)}`),
-        privileged: true,
-      });
+      // Privileged steps are single argv commands (sudoers can allow exactly these): the host's
+      // clock comes from its own unprivileged step.
+      steps.push(
+        { id: 'now', command: argv('date', '+%Y/%m/%d %H:%M:%S') },
+        { id: 'log', command: argv('tail', '-n', String(logLines), '--', p.log), privileged: true },
+      );
     }
     if (p.statusUrl) {
       const url = new URL(p.statusUrl);
@@ -205,10 +206,10 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
   },
   parse(outputs, p, ctx): Finding[] {
     const f = finder('php-fpm', ctx.host);
-    const findings = [unitFindings(f, stepOutput(outputs, 'unit'), p.unit)];
+    const findings = [unitShowFinding(f, stepOutput(outputs, 'unit'), p.unit)];
     if (p.socket) findings.push(socketFindings(f, outputs, p.socket));
     findings.push(poolFindings(f, stepOutput(outputs, 'pools'), p.socket));
-    if (p.log) findings.push(...logFindings(f, stepOutput(outputs, 'log'), p.log, p.minutes));
+    if (p.log) findings.push(...logFindings(f, outputs, p.log, p.minutes));
     if (p.statusUrl) findings.push(statusFinding(f, stepOutput(outputs, 'status'), p.statusUrl));
     return findings;
   },

@@ -25,11 +25,18 @@ export const pm2AppParams = z
   .strict();
 export type Pm2AppParams = z.infer<typeof pm2AppParams>;
 
-/** The one step: jlist through the whitelisting filter, without ever starting a daemon. */
+/**
+ * The one step: jlist through the whitelisting filter, without ever starting a daemon. A `pm2`
+ * given as a path (e.g. installed by nvm) puts its directory first on PATH: `sudo -u` resets
+ * PATH, and both pm2's `#!/usr/bin/env node` and the filter's `node -e` need the node beside it.
+ */
 export function pm2Script(p: Pm2AppParams): string {
   const pm2 = shellQuote(p.pm2);
   const js = shellQuote(pm2FilterJs.replace('LINES', String(p.logLines)));
+  const slash = p.pm2.lastIndexOf('/');
+  const path = slash < 0 ? [] : [`PATH=${shellQuote(p.pm2.slice(0, slash) || '/')}:$PATH; export PATH`];
   return [
+    ...path,
     `command -v ${pm2} >/dev/null 2>&1 || { echo "${p.pm2}: command not found" >&2; exit 127; }`,
     `[ -S "\${PM2_HOME:-$HOME/.pm2}/rpc.sock" ] || { echo "no pm2 daemon running for $(id -un)" >&2; exit 3; }`,
     `${pm2} jlist | node -e ${js}`,

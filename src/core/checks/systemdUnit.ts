@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { argv } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
-import { systemdProperties, unitStateFinding } from './unitStateFinding.js';
+import { systemdProperties, unitShowFinding } from './unitStateFinding.js';
 
 export {
   describeUnit,
   parseSystemctlShow,
   systemdProperties,
   type UnitState,
+  unitShowFinding,
   unitStateFinding,
 } from './unitStateFinding.js';
 
@@ -29,6 +30,6 @@ export const systemdUnit: HostCheck<SystemdUnitParams> = {
   ],
   parse(outputs, p, ctx): Finding[] {
     const f = finder('systemd-unit', ctx.host);
-    return [unitStateFinding(f, stepOutput(outputs, 'show').stdout, p.unit)];
+    return [unitShowFinding(f, stepOutput(outputs, 'show'), p.unit)];
   },
 };

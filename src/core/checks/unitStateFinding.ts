@@ -1,5 +1,7 @@
 import type { Finding } from '../model/finding.js';
+import type { ExecResult } from '../ports.js';
 import type { finder } from './check.js';
+import { stepFailure, unparseable } from './stepFailure.js';
 
 type Find = ReturnType<typeof finder>;
 
@@ -92,4 +94,19 @@ export function unitStateFinding(f: Find, showStdout: string, unit: string): Fin
       ? 'warn'
       : 'critical';
   return f('unit-state', severity, describeUnit(s), evidence, { ...s, running });
+}
+
+/**
+ * The finding for a `systemctl show` step: `unitStateFinding` only when systemctl answered
+ * (exit 0 and an `ActiveState=` line). A failed step (tool missing, "Failed to connect to bus",
+ * any other non-zero exit) or output without `ActiveState=` says nothing about the unit: it is
+ * `tool-missing` (info) or `unparseable` (warn), never a critical `unit-state`.
+ */
+export function unitShowFinding(f: Find, out: ExecResult, unit: string): Finding {
+  const label = `unit ${unit}`;
+  const failed = stepFailure(f, out, 'systemctl', label);
+  if (failed) return failed;
+  if (out.code !== 0) return unparseable(f, 'systemctl', label, `${out.stderr}\n${out.stdout}`);
+  if (!/^ActiveState=/m.test(out.stdout)) return unparseable(f, 'systemctl', label, out.stdout);
+  return unitStateFinding(f, out.stdout, unit);
 }

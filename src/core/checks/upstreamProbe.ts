@@ -68,9 +68,12 @@ export const upstreamProbe: HostCheck<UpstreamProbeParams> = {
     onGateway(ctx)
       ? ctx.site.upstreams.map((u, i) => ({
           id: `probe-${i}`,
+          // --noproxy '*': straight to the upstream, like nginx, whatever proxy the environment sets.
           command: argv(
             'curl',
             '-sS',
+            '--noproxy',
+            '*',
             '-o',
             '/dev/null',
             '--max-time',

@@ -1,3 +1,4 @@
+import { splitIptablesWords } from '../checks/parseIptables.js';
 import { argv } from '../command.js';
 import type { ProposedAction } from '../model/action.js';
 
@@ -50,7 +51,7 @@ export const actions = {
   },
   /** Undo one firewall rule: the `-A` line becomes `-D`. Human-only (config risk). */
   removeIptablesRule(host: string, rule: string, port: number): ProposedAction {
-    const words = rule.trim().split(/\s+/);
+    const words = splitIptablesWords(rule.trim());
     if (words[0] === '-A') words[0] = '-D';
     return {
       id: `firewall-open:${host}:${port}`,

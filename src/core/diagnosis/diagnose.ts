@@ -22,6 +22,20 @@ export const defaultRules: Rule[] = [
   nginxRules,
 ];
 
+const explainsRefused = new Set<Cause['id']>([
+  'upstream-down',
+  'upstream-crashing',
+  'upstream-socket-missing',
+  'upstream-socket-permission',
+  'upstream-port-mismatch',
+  'upstream-saturated',
+  'container-down',
+  'container-unhealthy',
+  'oom-killed',
+  'firewall-block',
+  'proxy-misconfig',
+]);
+
 export interface Diagnosis {
   status: SiteStatus;
   causes: Cause[];
@@ -31,7 +45,8 @@ export interface Diagnosis {
 function merge(causes: Cause[]): Cause[] {
   const byKey = new Map<string, Cause>();
   for (const c of causes) {
-    const key = `${c.id}|${[...c.hosts].sort().join(',')}`;
+    // Same cause, same hosts, same subject (title): two blocked ports stay two causes.
+    const key = `${c.id}|${[...c.hosts].sort().join(',')}|${c.title}`;
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, c);
@@ -49,25 +64,19 @@ function merge(causes: Cause[]): Cause[] {
 
 /** Findings → ranked probable causes with evidence, the site status and the proposed actions. */
 export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): Diagnosis {
-  // A generic "nginx cannot connect" cause only counts when nothing more specific explains it.
+  // A generic "nginx cannot connect" cause only counts when nothing explains refused
+  // connections more specifically (an unrelated memory or DNS cause does not).
   let causes = merge(rules.flatMap((r) => r(ctx)));
-  const specific = causes.filter((c) => c.confidence >= 0.5 && c.id !== 'host-unreachable');
-  if (specific.length > 0) {
-    causes = causes.filter(
-      (c) =>
-        !(
-          c.id === 'upstream-down' &&
-          c.title.startsWith('nginx cannot connect') &&
-          specific.some((s) => s !== c)
-        ),
-    );
+  const generic = (c: Cause) => c.id === 'upstream-down' && c.title.startsWith('nginx cannot connect');
+  if (causes.some((c) => !generic(c) && c.confidence >= 0.5 && explainsRefused.has(c.id))) {
+    causes = causes.filter((c) => !generic(c));
   }
   causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 
   const probe = ctx.findings.find((f) => f.kind === 'site-probe');
   // Some findings need attributing to the site first (a shared gateway's error log, a shared
   // kernel's OOM kills): those count through the causes the rules built from them, not directly.
-  const needsAttribution = new Set(['nginx-upstream-error', 'oom-kill']);
+  const needsAttribution = new Set(['nginx-upstream-error', 'oom-kill', 'firewall-block']);
   const critical = ctx.findings.some((f) => f.severity === 'critical' && !needsAttribution.has(f.kind));
   const status: SiteStatus = ctx.siteFailing
     ? 'down'

@@ -6,14 +6,16 @@ export class Semaphore {
   constructor(private readonly limit: number) {}
 
   async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    if (this.active < this.limit) this.active++;
+    // A released slot is handed straight to the next waiter, so nobody can slip in between.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     };
   }
 

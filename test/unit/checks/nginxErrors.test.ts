@@ -6,10 +6,12 @@ import {
   parseNginxErrorLine,
   parseUpstreamAddress,
 } from '../../../src/core/checks/parseNginxErrorLog.js';
+import { toShell } from '../../../src/core/command.js';
 import type { ExecResult } from '../../../src/core/ports.js';
 import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
-// All fixtures are the stdout/stderr of the check's own script (`date …; tail -n 5000 -- LOG`).
+// The fixtures were captured as `date '+%Y/%m/%d %H:%M:%S'; tail -n 5000 -- LOG`: their first line is
+// the output of the `now` step (date), the rest (and stderr, exit code) that of the `tail` step.
 // provoked.txt: nginx 1.22.1 (nginx-light) run in a private network namespace with workers as
 //   www-data, provoked into each upstream failure: fastcgi_pass to a missing socket (2), to a
 //   root 0600 socket (13), to a unix socket with a full backlog (11), proxy_pass to a closed port
@@ -25,7 +27,12 @@ import { checkContext, execResult, fixture, runCheck } from '../../support/check
 const fx = (name: string) => fixture('nginx-errors', name);
 
 const ctx = checkContext();
-const run = (tail: ExecResult, params: unknown = {}) => runCheck(nginxErrors, { tail }, params);
+/** A capture split into the two steps: its first line is date's stdout, the rest is tail's. */
+const run = (capture: ExecResult, params: unknown = {}) => {
+  const [date = '', ...rest] = capture.stdout.split('\n');
+  const now = execResult(`${date}\n`);
+  return runCheck(nginxErrors, { now, tail: { ...capture, stdout: rest.join('\n') } }, params);
+};
 const byErrno = (findings: ReturnType<typeof run>, kind: string, errno: number | null, upstream: string) =>
   findings.find((x) => x.data.errorKind === kind && x.data.errno === errno && x.data.upstream === upstream);
 
@@ -41,24 +48,25 @@ describe('nginx-errors params and steps', () => {
     expect(() => nginxErrorsParams.parse({ errorLog: 'error.log' })).toThrow();
   });
 
-  it('prints the host time, then tails the log, privileged', () => {
+  it('reads the host time unprivileged, then tails the log with a privileged argv command', () => {
     expect(nginxErrors.steps(nginxErrorsParams.parse({}), ctx)).toEqual([
+      { id: 'now', command: { argv: ['date', '+%Y/%m/%d %H:%M:%S'] } },
       {
         id: 'tail',
-        command: { script: "date '+%Y/%m/%d %H:%M:%S'; tail -n 5000 -- /var/log/nginx/error.log" },
+        command: { argv: ['tail', '-n', '5000', '--', '/var/log/nginx/error.log'] },
         privileged: true,
       },
     ]);
   });
 
-  it('quotes a hostile path', () => {
-    const [step] = nginxErrors.steps(
+  it('passes a hostile path as one argv word, never through a shell', () => {
+    const steps = nginxErrors.steps(
       nginxErrorsParams.parse({ errorLog: "/tmp/a'b; rm -rf /", maxLines: 20 }),
       ctx,
     );
-    expect(step?.command).toEqual({
-      script: "date '+%Y/%m/%d %H:%M:%S'; tail -n 20 -- '/tmp/a'\\''b; rm -rf /'",
-    });
+    expect(steps[1]?.command).toEqual({ argv: ['tail', '-n', '20', '--', "/tmp/a'b; rm -rf /"] });
+    expect(toShell(steps[1]?.command ?? { argv: [] })).toBe("tail -n 20 -- '/tmp/a'\\''b; rm -rf /'");
+    expect(steps.filter((s) => s.privileged).every((s) => 'argv' in s.command)).toBe(true);
   });
 });
 
@@ -299,9 +307,38 @@ describe('nginx-errors parse', () => {
     ]);
   });
 
+  it('reports a failed date step, and a tail that fails without output', () => {
+    const tail = execResult(fx('provoked.txt').split('\n').slice(1).join('\n'));
+    expect(
+      runCheck(nginxErrors, {
+        now: execResult('', { code: 127, stderr: '/bin/sh: 1: date: not found\n' }),
+        tail,
+      }),
+    ).toMatchObject([{ kind: 'tool-missing', severity: 'info', data: { tool: 'date' } }]);
+    const now = execResult('2026/11/22 02:43:42\n');
+    expect(
+      runCheck(nginxErrors, {
+        now,
+        tail: execResult('', { code: 1, stderr: 'sudo: a password is required\n' }),
+      }),
+    ).toMatchObject([
+      {
+        kind: 'unparseable',
+        severity: 'warn',
+        summary: 'tail failed (exit 1), cannot check the nginx error log',
+        evidence: ['sudo: a password is required'],
+        data: { tool: 'tail', code: 1 },
+      },
+    ]);
+  });
+
   it('reports garbage as unparseable', () => {
+    // date printed something else: the evidence is what it printed.
     const notDate = fixture('php-fpm', 'show-active.txt');
-    const [garbage] = run(execResult(notDate));
+    const [garbage] = runCheck(nginxErrors, {
+      now: execResult(notDate),
+      tail: execResult(fx('provoked.txt').split('\n').slice(1).join('\n')),
+    });
     expect(garbage).toMatchObject({ kind: 'unparseable', severity: 'warn', data: { tool: 'date' } });
     expect(garbage?.evidence).toEqual([
       'Result=success',

@@ -12,8 +12,8 @@ import { checkContext, execResult, fixture, runCheck } from '../../support/check
 
 // Real captures from the dev machine: two memory-cgroup OOM kills (node, python3) provoked in a
 // 64 MB cgroup-v1 memory cgroup, read through journalctl (journald run in a private mount
-// namespace), `dmesg -T` and plain `dmesg`; the script's output when no journal exists; and
-// `dmesg` as an unprivileged user with kernel.dmesg_restrict=1.
+// namespace), `dmesg -T` and plain `dmesg`; journalctl's output when the journal has no kernel
+// lines; and `dmesg` as an unprivileged user with kernel.dmesg_restrict=1.
 // A global (non-cgroup) OOM cannot be provoked safely here: GLOBAL_OOM and OLD_KERNEL below are
 // written in the exact format of the kernel's mm/oom_kill.c (dump_oom_summary, __oom_kill_process;
 // OLD_KERNEL: the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair).
@@ -28,7 +28,25 @@ const OLD_KERNEL = [
 ].join('\n');
 
 const ctx = checkContext();
-const run = (out: ExecResult, params: unknown = {}) => runCheck(oomKills, { 'kernel-log': out }, params);
+/** The `clock` step's output: epoch seconds and seconds since boot. */
+const clockAt = (uptime: number) => execResult(`1795317834 ${uptime}\n`);
+const noEntries = execResult(fx('no-journal-entries.txt'));
+/** Outputs of the three steps: the journal, else dmesg windowed by the clock. */
+const steps = ({
+  journal = noEntries,
+  dmesg = execResult(''),
+  clock = clockAt(500),
+}: {
+  journal?: ExecResult;
+  dmesg?: ExecResult;
+  clock?: ExecResult;
+}) => ({ journal, dmesg, clock });
+/** Journal output with kernel lines: dmesg and the clock are not read. */
+const run = (journal: ExecResult, params: unknown = {}) =>
+  runCheck(oomKills, steps({ journal, dmesg: execResult('', { code: 1, stderr: 'unused\n' }) }), params);
+/** No kernel lines in the journal: the ring buffer, with the host at `uptime` seconds since boot. */
+const runDmesg = (dmesg: ExecResult, params: unknown = {}, uptime = 500) =>
+  runCheck(oomKills, steps({ dmesg, clock: clockAt(uptime) }), params);
 
 const nodeSummary =
   'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/medic-fx-oom,task_memcg=/medic-fx-oom,task=node,pid=543,uid=0';
@@ -101,23 +119,19 @@ describe('parseOomKills', () => {
 });
 
 describe('oomKills check', () => {
-  it('reads the kernel log with a fixed, privileged script', () => {
-    const steps = oomKills.steps(oomKillsParams.parse({}), ctx);
-    expect(steps).toEqual([
+  it('reads the journal and dmesg with privileged argv commands, the clock unprivileged', () => {
+    expect(oomKills.steps(oomKillsParams.parse({}), ctx)).toEqual([
       {
-        id: 'kernel-log',
-        command: {
-          script:
-            'out=$(journalctl -k --no-pager -o short-iso --since -60min 2>/dev/null)\n' +
-            `if printf '%s\\n' "$out" | grep -q ' kernel: '; then printf '%s\\n' "$out"; ` +
-            `else echo "medic-clock $(date +%s) $(cut -d' ' -f1 /proc/uptime)"; dmesg; fi`,
-        },
+        id: 'journal',
+        command: { argv: ['journalctl', '-k', '--no-pager', '-o', 'short-iso', '--since', '-60min'] },
         privileged: true,
       },
+      { id: 'dmesg', command: { argv: ['dmesg'] }, privileged: true },
+      { id: 'clock', command: { script: `echo "$(date +%s) $(cut -d' ' -f1 /proc/uptime)"` } },
     ]);
     expect(
       toShell(oomKills.steps(oomKillsParams.parse({ minutes: 15 }), ctx)[0]?.command ?? { argv: [] }),
-    ).toEqual(expect.stringContaining('journalctl -k --no-pager -o short-iso --since -15min 2>/dev/null'));
+    ).toBe('journalctl -k --no-pager -o short-iso --since -15min');
     expect(oomKillsParams.safeParse({ minutes: "a'b; rm -rf /" }).success).toBe(false);
     expect(oomKillsParams.safeParse({ minutes: 1.5 }).success).toBe(false);
     expect(oomKillsParams.safeParse({ minutes: 0 }).success).toBe(false);
@@ -157,7 +171,7 @@ describe('oomKills check', () => {
   });
 
   it('reports raw dmesg kills without a time', () => {
-    const f = run(execResult(fx('dmesg.txt')));
+    const f = runDmesg(execResult(fx('dmesg.txt')));
     expect(f.map((x) => x.summary)).toEqual([
       'kernel killed node (pid 543): memory cgroup /medic-fx-oom full',
       'kernel killed python3 (pid 551): memory cgroup /medic-fx-oom full',
@@ -171,7 +185,7 @@ describe('oomKills check', () => {
       (_, i) =>
         `[ ${100 + i}.000000] Out of memory: Killed process ${2000 + i} (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0`,
     );
-    const f = run(execResult(lines.join('\n')));
+    const f = runDmesg(execResult(lines.join('\n')), {}, 200);
     expect(f).toHaveLength(21);
     expect(f[0]?.data.pid).toBe(2005);
     expect(f[20]).toMatchObject({
@@ -183,7 +197,11 @@ describe('oomKills check', () => {
   });
 
   it('says none when the kernel log has no OOM kills', () => {
-    expect(run(execResult(fx('no-journal-entries.txt')), { minutes: 30 })).toEqual([
+    const quiet = fx('journal-memcg.txt')
+      .split('\n')
+      .filter((l) => !/oom|Killed process/i.test(l))
+      .join('\n');
+    expect(run(execResult(quiet), { minutes: 30 })).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -198,7 +216,7 @@ describe('oomKills check', () => {
       .split('\n')
       .filter((l) => !/oom|Killed process/i.test(l))
       .join('\n');
-    expect(run(execResult(boot))[0]).toMatchObject({
+    expect(runDmesg(execResult(boot))[0]).toMatchObject({
       kind: 'oom-none',
       summary: 'no OOM kills in the kernel log since boot',
       data: { minutes: 60, source: 'dmesg' },
@@ -206,7 +224,7 @@ describe('oomKills check', () => {
   });
 
   it('says unknown when the kernel log is not readable', () => {
-    expect(run(execResult('', { code: 1, stderr: fx('dmesg-denied.stderr.txt') }))).toEqual([
+    expect(runDmesg(execResult('', { code: 1, stderr: fx('dmesg-denied.stderr.txt') }))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -217,14 +235,18 @@ describe('oomKills check', () => {
         data: { minutes: 60 },
       },
     ]);
-    expect(run(execResult('', { code: 1, stderr: fx('sudo-password.stderr.txt') }))[0]).toMatchObject({
+    // sudo refused both privileged steps.
+    const noSudo = execResult('', { code: 1, stderr: fx('sudo-password.stderr.txt') });
+    expect(runCheck(oomKills, steps({ journal: noSudo, dmesg: noSudo }))[0]).toMatchObject({
       kind: 'oom-unknown',
       evidence: ['sudo: a password is required'],
     });
   });
 
   it('reports missing tools as info', () => {
-    expect(run(execResult('', { code: 127, stderr: fx('tools-missing.stderr.txt') }))).toEqual([
+    const journal = execResult('', { code: 127, stderr: 'sudo: journalctl: command not found\n' });
+    const dmesg = execResult('', { code: 127, stderr: fx('tools-missing.stderr.txt') });
+    expect(runCheck(oomKills, steps({ journal, dmesg }))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -235,10 +257,19 @@ describe('oomKills check', () => {
         data: { tool: 'dmesg' },
       },
     ]);
+    expect(runCheck(oomKills, steps({ dmesg }))).toMatchObject([
+      {
+        kind: 'tool-missing',
+        severity: 'info',
+        summary: 'dmesg is not installed and the journal has no kernel lines, cannot check OOM kills',
+      },
+    ]);
+    // A journal with kernel lines needs no dmesg.
+    expect(runCheck(oomKills, steps({ journal: execResult(GLOBAL_OOM), dmesg }))[0]?.kind).toBe('oom-kill');
   });
 
   it('reports garbage output as unparseable', () => {
-    expect(run(execResult('<html><body>hi</body></html>\n'))).toEqual([
+    expect(runDmesg(execResult('<html><body>hi</body></html>\n'))).toEqual([
       {
         check: 'oom-kills',
         host: 'web1',
@@ -253,18 +284,30 @@ describe('oomKills check', () => {
 });
 
 describe('oom-kills on the ring buffer (no journal)', () => {
-  // The clock line the script prints before plain dmesg: epoch seconds and /proc/uptime.
+  // The clock step prints epoch seconds and /proc/uptime: 2915.27 s since boot.
+  const clock = '1795317834 2915.27\n';
   const ring = [
-    'medic-clock 1795317834 2915.27',
     '[  120.000001] Memory cgroup out of memory: Killed process 111 (old) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0',
     '[ 2854.397422] Memory cgroup out of memory: Killed process 24061 (dd) total-vm:67804kB, anon-rss:7680kB, file-rss:1448kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:0',
   ].join('\n');
   it('keeps only kills inside the window, by seconds since boot', () => {
-    expect(withinWindow(ring, 60).split('\n')).toHaveLength(2);
-    const f = runCheck(oomKills, { 'kernel-log': execResult(ring) }, { minutes: 5 });
+    expect(withinWindow(ring, clock, 60)).toBe(ring);
+    expect(withinWindow(ring, clock, 5)).toBe(ring.split('\n')[1]);
+    const f = runCheck(oomKills, steps({ dmesg: execResult(ring), clock: execResult(clock) }), {
+      minutes: 5,
+    });
     expect(f.filter((x) => x.kind === 'oom-kill').map((x) => x.data.process)).toEqual(['dd']);
+    // All kills too old: none.
+    const old = runCheck(oomKills, steps({ dmesg: execResult(ring), clock: clockAt(9000) }), { minutes: 5 });
+    expect(old.map((x) => x.kind)).toEqual(['oom-none']);
   });
-  it('leaves journal output untouched', () => {
-    expect(withinWindow('a\nb', 1)).toBe('a\nb');
+  it('prefers a journal with kernel lines over the ring buffer', () => {
+    const f = runCheck(oomKills, steps({ journal: execResult(GLOBAL_OOM), dmesg: execResult(ring) }));
+    expect(f.map((x) => x.data.process)).toEqual(['php-fpm8.2']);
+  });
+  it('leaves lines without [seconds] untouched, and everything without a readable clock', () => {
+    expect(withinWindow('a\nb', clock, 1)).toBe('a\nb');
+    expect(withinWindow(ring, '', 1)).toBe(ring);
+    expect(withinWindow(ring, '1795317834 \n', 1)).toBe(ring);
   });
 });

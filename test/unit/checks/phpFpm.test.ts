@@ -13,8 +13,15 @@ import { checkContext, execResult, fixture, runCheck } from '../../support/check
 // stat-missing: stat of /run/php/php8.1-fpm.sock (the path before a PHP upgrade); stat-regular:
 //   a regular file at that path. listen-two-pools: a second pool on 127.0.0.1:9001, listen.mode set.
 // log-missing / log-denied: tail of a missing log, and as an unprivileged user.
+// log-*: captured as `date '+%Y/%m/%d %H:%M:%S'; tail -n 5000 -- LOG`: the first line is the output
+//   of the `now` step (date), the rest (and stderr, exit code) that of the `log` step (tail).
 // show-nosystemd: systemctl on a host without systemd; show-absent: `sh -c` without systemctl.
 const fx = (name: string) => fixture('php-fpm', name);
+/** A log capture split into its two steps: `now` (the date line) and `log` (the tail). */
+const logSteps = (name: string, o: { code?: number; stderr?: string } = {}): StepOutputs => {
+  const [date = '', ...rest] = fx(name).split('\n');
+  return { now: execResult(`${date}\n`), log: execResult(rest.join('\n'), o) };
+};
 
 const ctx = checkContext();
 const sock = '/run/php/php8.2-fpm.sock';
@@ -25,7 +32,7 @@ const healthy: StepOutputs = {
   socket: execResult(fx('stat-ok.txt')),
   siblings: execResult(fx('find-ok.txt')),
   pools: execResult(fx('listen-default.txt')),
-  log: execResult(fx('log-saturated.txt')),
+  ...logSteps('log-saturated.txt'),
 };
 const run = (outputs: StepOutputs, params: unknown) => runCheck(phpFpm, outputs, params);
 const all = { unit: 'php8.2-fpm.service', socket: sock, log: '/var/log/php8.2-fpm.log' };
@@ -71,11 +78,22 @@ describe('php-fpm params and steps', () => {
         privileged: true,
       },
     ]);
-    expect(steps[4]).toEqual({
-      id: 'log',
-      command: { script: "date '+%Y/%m/%d %H:%M:%S'; tail -n 5000 -- '/var/log/a'\\''b; rm -rf /'" },
-      privileged: true,
-    });
+    expect(steps.slice(4)).toEqual([
+      { id: 'now', command: { argv: ['date', '+%Y/%m/%d %H:%M:%S'] } },
+      {
+        id: 'log',
+        command: { argv: ['tail', '-n', '5000', '--', "/var/log/a'b; rm -rf /"] },
+        privileged: true,
+      },
+    ]);
+    // Privileged steps are single argv commands (sudoers can allow exactly them); the pool grep,
+    // a script for its glob, runs unprivileged.
+    expect(steps.filter((x) => x.privileged).map((x) => [x.id, 'argv' in x.command])).toEqual([
+      ['socket', true],
+      ['siblings', true],
+      ['log', true],
+    ]);
+    expect(steps.find((x) => x.id === 'pools')?.privileged).toBeUndefined();
   });
 });
 
@@ -160,7 +178,7 @@ describe('php-fpm parse', () => {
   });
 
   it('keeps only log lines within the window', () => {
-    const later = run({ ...healthy, log: execResult(fx('log-later.txt')) }, { ...all, minutes: 1 });
+    const later = run({ ...healthy, ...logSteps('log-later.txt') }, { ...all, minutes: 1 });
     expect(later[3]).toEqual({
       check: 'php-fpm',
       host: 'web1',
@@ -170,7 +188,7 @@ describe('php-fpm parse', () => {
       evidence: [],
       data: { log: '/var/log/php8.2-fpm.log', linesInWindow: 3 },
     });
-    expect(run({ ...healthy, log: execResult(fx('log-later.txt')) }, all)[3]?.kind).toBe('fpm-saturated');
+    expect(run({ ...healthy, ...logSteps('log-later.txt') }, all)[3]?.kind).toBe('fpm-saturated');
   });
 
   it('reports a killed master and its removed socket', () => {
@@ -275,7 +293,7 @@ describe('php-fpm parse', () => {
     const missing = run(
       {
         ...healthy,
-        log: execResult(fx('log-missing.stdout.txt'), { code: 1, stderr: fx('log-missing.stderr.txt') }),
+        ...logSteps('log-missing.stdout.txt', { code: 1, stderr: fx('log-missing.stderr.txt') }),
       },
       { ...all, log: '/var/log/php8.1-fpm.log' },
     );
@@ -291,11 +309,26 @@ describe('php-fpm parse', () => {
     const denied = run(
       {
         ...healthy,
-        log: execResult(fx('log-denied.stdout.txt'), { code: 1, stderr: fx('log-denied.stderr.txt') }),
+        ...logSteps('log-denied.stdout.txt', { code: 1, stderr: fx('log-denied.stderr.txt') }),
       },
       all,
     );
     expect(denied[3]).toMatchObject({ kind: 'fpm-log-unreadable', severity: 'warn' });
+    const noTail = run(
+      { ...healthy, log: execResult('', { code: 127, stderr: '/bin/sh: 1: tail: not found\n' }) },
+      all,
+    );
+    expect(noTail[3]).toMatchObject({ kind: 'tool-missing', severity: 'info', data: { tool: 'tail' } });
+    const noSudo = run(
+      { ...healthy, log: execResult('', { code: 1, stderr: 'sudo: a password is required\n' }) },
+      all,
+    );
+    expect(noSudo[3]).toMatchObject({
+      kind: 'unparseable',
+      severity: 'warn',
+      summary: 'tail failed (exit 1), cannot check the php-fpm log',
+      evidence: ['sudo: a password is required'],
+    });
   });
 
   it('reports an absent systemctl as tool-missing and a host without systemd as unparseable', () => {
@@ -335,7 +368,8 @@ describe('php-fpm parse', () => {
         socket: execResult(fx('show-active.txt')),
         siblings: execResult(''),
         pools: execResult(fx('show-active.txt')),
-        log: execResult(nginxLog),
+        now: execResult(nginxLog.split('\n')[0] ?? ''),
+        log: execResult(nginxLog.split('\n').slice(1).join('\n')),
       },
       all,
     );

@@ -46,17 +46,34 @@ describe('upstream-probe steps', () => {
     expect(steps.map((s) => [s.id, toShell(s.command), s.timeoutMs, s.privileged])).toEqual([
       [
         'probe-0',
-        "curl -sS -o /dev/null --max-time 3 -w '%{http_code} %{time_total} %{remote_ip}:%{remote_port}' -- http://10.0.0.6:8080/",
+        "curl -sS --noproxy '*' -o /dev/null --max-time 3 -w '%{http_code} %{time_total} %{remote_ip}:%{remote_port}' -- http://10.0.0.6:8080/",
         6000,
         undefined,
       ],
       [
         'probe-1',
-        "curl -sS -o /dev/null --max-time 3 -w '%{http_code} %{time_total} %{remote_ip}:%{remote_port}' -- 'http://a'\\''b;rm -rf //'",
+        "curl -sS --noproxy '*' -o /dev/null --max-time 3 -w '%{http_code} %{time_total} %{remote_ip}:%{remote_port}' -- 'http://a'\\''b;rm -rf //'",
         6000,
         undefined,
       ],
     ]);
+    // Straight to the upstream like nginx: a proxy set in the gateway's environment is bypassed.
+    expect(steps[0]?.command).toEqual({
+      argv: [
+        'curl',
+        '-sS',
+        '--noproxy',
+        '*',
+        '-o',
+        '/dev/null',
+        '--max-time',
+        '3',
+        '-w',
+        '%{http_code} %{time_total} %{remote_ip}:%{remote_port}',
+        '--',
+        'http://10.0.0.6:8080/',
+      ],
+    });
     expect(upstreamProbe.steps(p, ctx(urls, 'app'))).toEqual([]);
     expect(upstreamProbe.parse({}, p, ctx(urls, 'app'))).toEqual([]);
     expect(upstreamProbeParams.safeParse({ timeoutSeconds: 61 }).success).toBe(false);

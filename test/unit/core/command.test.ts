@@ -18,7 +18,7 @@ describe('commandLine', () => {
   });
   it('uses sudo -n for privileged commands only when the host uses sudo', () => {
     expect(commandLine(script('nginx -t'), { timeoutMs: 1000, privileged: true, sudo: true })).toBe(
-      "sudo -n -- env LC_ALL=C timeout -k 2 1s sh -c 'nginx -t'",
+      "env LC_ALL=C timeout -k 2 1s sudo -n -- sh -c 'nginx -t'",
     );
     expect(commandArgv(script('nginx -t'), { timeoutMs: 1000, privileged: true, sudo: false })[0]).toBe(
       'env',
@@ -26,18 +26,18 @@ describe('commandLine', () => {
   });
   it('runs as another user through sudo -n -u, never as root', () => {
     expect(commandArgv(argv('pm2', 'jlist'), { timeoutMs: 1000, asUser: 'deploy', sudo: false })).toEqual([
-      'sudo',
-      '-n',
-      '-H',
-      '-u',
-      'deploy',
-      '--',
       'env',
       'LC_ALL=C',
       'timeout',
       '-k',
       '2',
       '1s',
+      'sudo',
+      '-n',
+      '-H',
+      '-u',
+      'deploy',
+      '--',
       'pm2',
       'jlist',
     ]);

@@ -17,3 +17,24 @@ describe('redactSecrets', () => {
     expect(redactSecrets(input)).toBe(out);
   });
 });
+
+describe('sanitizeLine (every finding line)', () => {
+  it('drops terminal escapes and control characters, keeps tabs, redacts', async () => {
+    const { sanitizeLine } = await import('../../../src/core/checks/check.js');
+    expect(sanitizeLine('ok\u001b[31mred\u001b[0m\tnext\u0007 token=abc123')).toBe(
+      'ok[31mred[0m\tnext token=[redacted]',
+    );
+  });
+});
+
+describe('redactSecrets is idempotent', () => {
+  it.each([
+    'password=[redacted])',
+    'https://bob:[redacted]@db/x',
+    'https://bob:***@db/x',
+    'token: [redacted]',
+  ])('%s', (line) => {
+    expect(redactSecrets(line)).toBe(line);
+    expect(redactSecrets(redactSecrets('DB password=hunter2)'))).toBe('DB password=[redacted])');
+  });
+});

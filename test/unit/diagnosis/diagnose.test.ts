@@ -27,7 +27,7 @@ function nginxLines(re: RegExp, server = 'shop.example.com'): Finding[] {
   const [date, ...lines] = fixture('nginx-errors', 'provoked.txt').split('\n');
   const kept = lines.filter((l) => re.test(l)).map((l) => l.replace(/server: [a-z.]+/, `server: ${server}`));
   expect(kept.length).toBeGreaterThan(0);
-  return runCheck(nginxErrors, { tail: execResult([date, ...kept].join('\n')) }, {}, ctx);
+  return runCheck(nginxErrors, { now: execResult(`${date}\n`), tail: execResult(kept.join('\n')) }, {}, ctx);
 }
 
 const unit = (file: string) =>
@@ -79,7 +79,9 @@ describe('diagnose', () => {
       {
         unit: execResult(fixture('php-fpm', 'show-active.txt')),
         pools: execResult(fixture('php-fpm', 'listen-default.txt')),
-        log: execResult(fixture('php-fpm', 'log-saturated.txt')),
+        // The capture's first line is the `now` step (date), the rest the `log` step (tail).
+        now: execResult(`${fixture('php-fpm', 'log-saturated.txt').split('\n')[0]}\n`),
+        log: execResult(fixture('php-fpm', 'log-saturated.txt').split('\n').slice(1).join('\n')),
       },
       { unit: 'php8.2-fpm', log: '/var/log/php8.2-fpm.log' },
       ctx,
@@ -92,7 +94,11 @@ describe('diagnose', () => {
   it('a kernel OOM kill plus a prematurely closed upstream: oom-killed', () => {
     const oom = runCheck(
       oomKills,
-      { 'kernel-log': execResult(fixture('oom-kills', 'journal-memcg.txt')) },
+      {
+        journal: execResult(fixture('oom-kills', 'journal-memcg.txt')),
+        dmesg: execResult(''),
+        clock: execResult('1795317834 500\n'),
+      },
       { minutes: 60 },
       ctx,
     );

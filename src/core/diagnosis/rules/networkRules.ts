@@ -13,8 +13,13 @@ export const networkRules: Rule = (ctx) => {
   const causes: Cause[] = [];
   const blockedPorts = new Set<number>();
 
+  const sitePort = portOfUrl(ctx.site.url);
   for (const f of ofKind(ctx, 'firewall-block')) {
     const port = num(f, 'port') ?? 0;
+    // The site's own port closed on a gateway is normal behind a load balancer; it matters
+    // only when the site fails.
+    if (port === sitePort && !ctx.siteFailing && !ctx.site.upstreams.some((u) => portOfUrl(u.url) === port))
+      continue;
     blockedPorts.add(port);
     const symptoms: Finding[] = [
       ...nginxErrors(
@@ -34,7 +39,11 @@ export const networkRules: Rule = (ctx) => {
       confidence: clamp(0.55 + (symptoms.length ? 0.3 : 0) + (ctx.siteFailing ? 0.1 : 0)),
       evidence: evidenceOf([f, ...symptoms]),
       hosts: [f.host],
-      actions: str(f, 'tool') === 'iptables' && rule ? [actions.removeIptablesRule(f.host, rule, port)] : [],
+      // A chain policy (-P INPUT DROP) is not one rule to delete: that fix is a human's.
+      actions:
+        str(f, 'tool') === 'iptables' && rule.startsWith('-A ')
+          ? [actions.removeIptablesRule(f.host, rule, port)]
+          : [],
     });
   }
 
