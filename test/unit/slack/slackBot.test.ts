@@ -169,6 +169,27 @@ describe('HTTP receiver', () => {
     );
   });
 
+  it('a watched channel: a problem report starts a diagnosis, other chatter gets no answer', async () => {
+    const message = (text: string, ts: string, channel = 'CWATCH') => ({
+      token: 'x',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `Ev${ts.replace('.', '')}`,
+      event_time: 1,
+      event: { type: 'message', channel_type: 'channel', user: 'U5', text, ts, channel, event_ts: ts },
+    });
+    const before = diagnoser.runs.length;
+    await signedJson(message('good morning everyone', '800.1'));
+    await signedJson(message('502 on sometotallyunknownsite.example.org', '800.2'));
+    await signedJson(message('shop is down', '800.3', 'COTHER')); // not watched
+    await signedJson(message('shop.example.com is down again', '800.4'));
+    await fake.waitFor(() => inThread('800.4')[0]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(diagnoser.runs.slice(before)).toEqual(['shop']);
+    for (const ts of ['800.1', '800.2', '800.3']) expect(inThread(ts)).toEqual([]);
+  });
+
   it('several matching sites: a picker, and a click diagnoses the picked one', async () => {
     await signedJson(mention('<@UBOT> shop and api are down', '400.1'));
     const picker = await fake.waitFor(() =>
