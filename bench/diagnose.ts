@@ -25,19 +25,7 @@ await fleet.prepare();
 try {
   await fleet.startHost('web2'); // web1's nginx proxies api.example.com to web2
   const web1 = await fleet.startHost('web1');
-  const config = fleet.writeConfig(`
-hosts:
-${web1.hostYaml()}
-sites:
-  shop:
-    url: http://127.0.0.1:${web1.httpPort}/
-    hostHeader: shop.example.com
-    hosts: [web1]
-    services:
-      - { kind: systemd, unit: php8.2-fpm }
-      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log }
-      - { kind: nginx }
-`);
+  const config = fleet.writeConfig(web1.shopConfigYaml());
   const medic = createMedic(config, { logLevel: 'silent' });
   const site = medic.config.sites.shop;
   if (!site) throw new Error('no site');

@@ -21,21 +21,7 @@ beforeAll(async () => {
   await fake.start();
   await fleet.startHost('web2');
   web1 = await fleet.startHost('web1');
-  const config = fleet.writeConfig(`
-store: { path: medic.db }
-hosts:
-${web1.hostYaml()}
-sites:
-  shop:
-    url: http://127.0.0.1:${web1.httpPort}/
-    hostHeader: shop.example.com
-    aliases: [shop.example.com]
-    hosts: [web1]
-    services:
-      - { kind: systemd, unit: php8.2-fpm }
-      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock }
-      - { kind: nginx }
-`);
+  const config = fleet.writeConfig(web1.shopConfigYaml());
   medic = createMedic(config, { logLevel: 'silent' });
   bot = createSlackBot(
     {

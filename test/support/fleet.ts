@@ -223,6 +223,26 @@ export class FleetHost {
     throw new Error(`${this.name}: "${script}" did not succeed in ${timeoutMs} ms: ${last}`);
   }
 
+  /** A one-host config: this host and the PHP "shop" site it serves (php-fpm, nginx). */
+  shopConfigYaml(): string {
+    return [
+      'store: { path: medic.db }',
+      'hosts:',
+      this.hostYaml(),
+      'sites:',
+      '  shop:',
+      `    url: http://127.0.0.1:${this.httpPort}/`,
+      '    hostHeader: shop.example.com',
+      '    aliases: [shop.example.com]',
+      `    hosts: [${this.name}]`,
+      '    services:',
+      '      - { kind: systemd, unit: php8.2-fpm }',
+      '      - { kind: php-fpm, unit: php8.2-fpm, socket: /run/php/php8.2-fpm.sock, log: /var/log/php8.2-fpm.log }',
+      '      - { kind: nginx }',
+      '',
+    ].join('\n');
+  }
+
   /** Inventory YAML for this host (user deploy, sudo, pinned key). */
   hostYaml(overrides: { hostKey?: string; connectTimeoutMs?: number; user?: string } = {}): string {
     return [

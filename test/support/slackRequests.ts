@@ -24,16 +24,26 @@ export async function post(
   return { status: res.status, text: await res.text() };
 }
 
-export function mention(text: string, ts: string, channel = 'C1', user = 'U1') {
+function eventCallback(event: Record<string, unknown> & { ts: string }) {
   return {
     token: 'x',
     team_id: 'T1',
     api_app_id: 'A1',
     type: 'event_callback',
-    event_id: `Ev${ts.replace('.', '')}`,
+    event_id: `Ev${event.ts.replace('.', '')}`,
     event_time: 1,
-    event: { type: 'app_mention', user, text, ts, channel, event_ts: ts },
+    event: { ...event, event_ts: event.ts },
   };
+}
+
+/** "@medic …" in a channel. */
+export function mention(text: string, ts: string, channel = 'C1', user = 'U1') {
+  return eventCallback({ type: 'app_mention', user, text, ts, channel });
+}
+
+/** A plain channel message (no mention). */
+export function channelMessage(text: string, ts: string, channel = 'C1', user = 'U5') {
+  return eventCallback({ type: 'message', channel_type: 'channel', user, text, ts, channel });
 }
 
 export function slashCommand(text: string, responseUrl: string, channel = 'C1', user = 'U1'): string {

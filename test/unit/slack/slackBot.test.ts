@@ -12,7 +12,14 @@ import { inventorySchema } from '../../../src/core/model/inventory.js';
 import type { Report } from '../../../src/core/model/report.js';
 import { silentLogger } from '../../../src/core/ports.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
-import { buttonClick, mention, post, sign, slashCommand } from '../../support/slackRequests.js';
+import {
+  buttonClick,
+  channelMessage,
+  mention,
+  post,
+  sign,
+  slashCommand,
+} from '../../support/slackRequests.js';
 
 const golden = JSON.parse(
   readFileSync(new URL('../../golden/report-upstream-down.json', import.meta.url), 'utf8'),
@@ -170,15 +177,7 @@ describe('HTTP receiver', () => {
   });
 
   it('a watched channel: a problem report starts a diagnosis, other chatter gets no answer', async () => {
-    const message = (text: string, ts: string, channel = 'CWATCH') => ({
-      token: 'x',
-      team_id: 'T1',
-      api_app_id: 'A1',
-      type: 'event_callback',
-      event_id: `Ev${ts.replace('.', '')}`,
-      event_time: 1,
-      event: { type: 'message', channel_type: 'channel', user: 'U5', text, ts, channel, event_ts: ts },
-    });
+    const message = (text: string, ts: string, channel = 'CWATCH') => channelMessage(text, ts, channel);
     const before = diagnoser.runs.length;
     await signedJson(message('good morning everyone', '800.1'));
     await signedJson(message('502 on sometotallyunknownsite.example.org', '800.2'));
