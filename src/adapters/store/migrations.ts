@@ -16,4 +16,30 @@ export const migrations: readonly string[] = [
      body         TEXT NOT NULL
    );
    CREATE INDEX reports_site_started ON reports (site, started_at DESC);`,
+  `CREATE TABLE pending_actions (
+     id           TEXT PRIMARY KEY,
+     report_id    TEXT NOT NULL,
+     site         TEXT NOT NULL,
+     action_id    TEXT NOT NULL,
+     risk         TEXT NOT NULL,
+     requested_by TEXT NOT NULL,
+     channel      TEXT,
+     thread_ts    TEXT,
+     created_at   TEXT NOT NULL,
+     expires_at   TEXT NOT NULL,
+     state        TEXT NOT NULL,
+     decided_by   TEXT,
+     decided_at   TEXT,
+     body         TEXT NOT NULL
+   );
+   CREATE TABLE audit_log (
+     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+     at         TEXT NOT NULL,
+     site       TEXT NOT NULL,
+     pending_id TEXT,
+     event      TEXT NOT NULL,
+     actor      TEXT,
+     detail     TEXT NOT NULL
+   );
+   CREATE INDEX audit_site ON audit_log (site, seq);`,
 ];

@@ -5,6 +5,7 @@ import { MedicError } from '../../core/errors.js';
 import type { Report } from '../../core/model/report.js';
 import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
 import { migrations } from './migrations.js';
+import { SqliteApprovals } from './sqliteApprovals.js';
 
 interface Row {
   id: string;
@@ -38,6 +39,8 @@ const columns =
 /** The default store: one SQLite file (WAL), schema migrated on open. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Pending approvals and the audit log (remediation), in the same file. */
+  readonly approvals: SqliteApprovals;
 
   constructor(path: string) {
     try {
@@ -50,6 +53,7 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
       this.migrate();
+      this.approvals = new SqliteApprovals(this.db);
     } catch (err) {
       this.db.close();
       throw new MedicError('store.open', `the store at ${path} cannot be used (read-only or corrupt?)`, {
