@@ -103,6 +103,11 @@ const visit = (host: string) =>
 describe('medic diagnose against real fleet hosts', () => {
   it('reports a healthy site as healthy, exit 0', async () => {
     const r = await diagnose('shop');
+    // On failure, say which causes and critical findings made it unhealthy.
+    expect([
+      r.causes.map((c) => `${c.id}: ${c.title}`),
+      r.findings.filter((f) => f.severity === 'critical').map((f) => f.summary),
+    ]).toEqual([['no-fault-found: no fault found'], expect.any(Array)]);
     expect(r.exit).toBe(0);
     expect(r.status).toBe('healthy');
     expect(top(r)?.id).toBe('no-fault-found');
