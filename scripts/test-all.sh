@@ -20,11 +20,21 @@ echo "fleet base image: $(bash test/fleet/build-base.sh)"
 
 npm run -s typecheck
 npm run -s lint
-results=$(mktemp)
+unit=$(mktemp)
+integration=$(mktemp)
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile="$results" || status=$?
+npx vitest run test/unit --reporter=default --reporter=json --outputFile="$unit" || status=$?
+# Real fleet hosts, Docker workloads and SSH: one file at a time, so suites do not fight for 2 cores.
+npx vitest run test/integration --no-file-parallelism --reporter=default --reporter=json --outputFile="$integration" || status=$?
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
-' "$results" || true
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    try {
+      const r = JSON.parse(fs.readFileSync(f, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    } catch { failed += 1; }
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$unit" "$integration" || true
 exit $status
