@@ -50,8 +50,8 @@ export class SqliteStore implements Store {
       throw new MedicError('store.open', `cannot open the store at ${path}`, { cause: err });
     }
     try {
-      this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
       this.migrate();
       this.approvals = new SqliteApprovals(this.db);
     } catch (err) {
@@ -62,14 +62,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Apply pending migrations. Several Medic processes may open a new file at once (the bot and
+   * an operator's CLI): the version is read and advanced inside one IMMEDIATE transaction, so
+   * exactly one of them migrates and the others wait (busy_timeout) and find nothing to do.
+   */
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < migrations.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[v] as string);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    const run = this.db.transaction(() => {
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      for (let v = version; v < migrations.length; v++) this.db.exec(migrations[v] as string);
+      if (version < migrations.length) this.db.pragma(`user_version = ${migrations.length}`);
+    });
+    run.immediate();
   }
 
   async saveReport(report: Report, origin: RunOrigin): Promise<void> {

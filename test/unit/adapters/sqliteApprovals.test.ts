@@ -79,3 +79,20 @@ describe('SqliteStore approvals', () => {
     check.close();
   });
 });
+
+describe('SqliteStore opened by several processes at once', () => {
+  it('migrates a new file exactly once; every process opens it', async () => {
+    const { execFile } = await import('node:child_process');
+    const path = join(mkdtempSync(join(tmpdir(), 'medic-race-')), 'medic.db');
+    const store = new URL('../../../src/adapters/store/sqliteStore.ts', import.meta.url).href;
+    const open = () =>
+      new Promise<number>((resolve) => {
+        const code = `import(${JSON.stringify(store)}).then(async (m) => { const s = new m.SqliteStore(${JSON.stringify(path)}); await s.close(); })`;
+        execFile('node', ['--import', 'tsx', '-e', code], (err) => resolve(err ? 1 : 0));
+      });
+    expect(await Promise.all([open(), open(), open(), open()])).toEqual([0, 0, 0, 0]);
+    const check = new Database(path);
+    expect(check.pragma('user_version', { simple: true })).toBe(migrations.length);
+    check.close();
+  }, 60_000);
+});
