@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import { argv } from '../command.js';
 import type { Finding } from '../model/finding.js';
-import { finder, type HostCheck, stepOutput } from './check.js';
+import { finder, type HostCheck } from './check.js';
+import { logTailSteps, readLogTail } from './logTail.js';
 import {
   groupUpstreamErrors,
   type NginxErrorKind,
   type NginxErrorLine,
-  nginxTime,
   parseNginxErrorLine,
   type UpstreamErrorGroup,
 } from './parseNginxErrorLog.js';
-import { firstLines, stepFailure, toolMissing, unparseable } from './stepFailure.js';
+import { unparseable } from './stepFailure.js';
 
 export const nginxErrorsParams = z
   .object({
@@ -69,50 +68,20 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
   id: 'nginx-errors',
   title: 'nginx upstream errors',
   params: nginxErrorsParams,
-  // Privileged steps are single argv commands, so that sudoers can allow exactly these: the
-  // host's clock (for the window) comes from its own unprivileged step.
-  steps: (p) => [
-    { id: 'now', command: argv('date', '+%Y/%m/%d %H:%M:%S') },
-    {
-      id: 'tail',
-      command: argv('tail', '-n', String(p.maxLines), '--', p.errorLog),
-      privileged: true,
-    },
-  ],
+  steps: (p) => logTailSteps('tail', p.errorLog, p.maxLines),
   parse(outputs, p, ctx): Finding[] {
     const f = finder('nginx-errors', ctx.host);
     const label = 'the nginx error log';
-    const out = stepOutput(outputs, 'tail');
-    const clock = stepOutput(outputs, 'now');
-    const missingTail = toolMissing(out) && stepFailure(f, out, 'tail', label);
-    if (missingTail) return [missingTail];
-    const clockFailed = stepFailure(f, clock, 'date', label);
-    if (clockFailed) return [clockFailed];
-    const dateLine = clock.stdout.split('\n')[0] ?? '';
-    const now = nginxTime(dateLine);
-    if (now === undefined) return [unparseable(f, 'date', label, clock.stdout)];
+    const read = readLogTail(f, outputs, {
+      tailId: 'tail',
+      path: p.errorLog,
+      label,
+      kindPrefix: 'nginx-errorlog',
+      data: { errorLog: p.errorLog },
+    });
+    if ('kind' in read) return [read];
+    const { now, clockLine: dateLine, lines: text } = read;
     const data = { errorLog: p.errorLog };
-    if (/No such file or directory/.test(out.stderr)) {
-      return [
-        f('nginx-errorlog-missing', 'warn', `${p.errorLog} does not exist`, firstLines(out.stderr, 2), data),
-      ];
-    }
-    if (/Permission denied/.test(out.stderr)) {
-      return [
-        f(
-          'nginx-errorlog-unreadable',
-          'warn',
-          `${p.errorLog} is not readable`,
-          firstLines(out.stderr, 2),
-          data,
-        ),
-      ];
-    }
-    const failed = stepFailure(f, out, 'tail', label);
-    if (failed) return [failed];
-    if (out.code !== 0) return [unparseable(f, 'tail', label, `${out.stderr}\n${out.stdout}`)];
-
-    const text = out.stdout.split('\n').filter((l) => l.trim() !== '');
     const parsed = text.flatMap((l) => parseNginxErrorLine(l) ?? []);
     if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'nginx', label, text.join('\n'))];
     const since = now - p.minutes * 60_000;

@@ -3,7 +3,7 @@ import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
 import { type CheckStep, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
-import { nginxTime } from './parseNginxErrorLog.js';
+import { logTailSteps, readLogTail } from './logTail.js';
 import {
   describeFpmStatus,
   fpmSaturation,
@@ -12,7 +12,7 @@ import {
   parsePoolListen,
   parseStatLine,
 } from './parsePhpFpm.js';
-import { firstLines, stepFailure, toolMissing, unparseable } from './stepFailure.js';
+import { firstLines, stepFailure, unparseable } from './stepFailure.js';
 import { systemdUnitParams } from './systemdUnit.js';
 import { systemdProperties, unitShowFinding } from './unitStateFinding.js';
 
@@ -101,24 +101,15 @@ function poolFindings(f: Find, out: ExecResult, socket: string | undefined): Fin
 /** The log (`tail`, privileged) read against the host's clock (`date`, unprivileged). */
 function logFindings(f: Find, outputs: StepOutputs, log: string, minutes: number): Finding[] {
   const label = 'the php-fpm log';
-  const out = stepOutput(outputs, 'log');
-  const clock = stepOutput(outputs, 'now');
-  const missingTail = toolMissing(out) && stepFailure(f, out, 'tail', label);
-  if (missingTail) return [missingTail];
-  const clockFailed = stepFailure(f, clock, 'date', label);
-  if (clockFailed) return [clockFailed];
-  const now = nginxTime(clock.stdout.split('\n')[0] ?? '');
-  if (now === undefined) return [unparseable(f, 'date', label, clock.stdout)];
-  if (/No such file or directory/.test(out.stderr)) {
-    return [f('fpm-log-missing', 'warn', `${log} does not exist`, firstLines(out.stderr, 2), { log })];
-  }
-  if (/Permission denied/.test(out.stderr)) {
-    return [f('fpm-log-unreadable', 'warn', `${log} is not readable`, firstLines(out.stderr, 2), { log })];
-  }
-  const failed = stepFailure(f, out, 'tail', label);
-  if (failed) return [failed];
-  if (out.code !== 0) return [unparseable(f, 'tail', label, `${out.stderr}\n${out.stdout}`)];
-  const text = out.stdout.split('\n').filter((l) => l.trim() !== '');
+  const read = readLogTail(f, outputs, {
+    tailId: 'log',
+    path: log,
+    label,
+    kindPrefix: 'fpm-log',
+    data: { log },
+  });
+  if ('kind' in read) return [read];
+  const { now, lines: text } = read;
   const parsed = text.flatMap((l) => parseFpmLogLine(l) ?? []);
   if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'php-fpm', label, text.join('\n'))];
   const recent = parsed.filter((l) => l.at >= now - minutes * 60_000);
@@ -186,14 +177,7 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
     }
     // Unprivileged: a script only for its glob. Pool files are world-readable.
     steps.push({ id: 'pools', command: script(`grep -Hs '^[[:space:]]*listen' ${poolGlob}`) });
-    if (p.log) {
-      // Privileged steps are single argv commands (sudoers can allow exactly these): the host's
-      // clock comes from its own unprivileged step.
-      steps.push(
-        { id: 'now', command: argv('date', '+%Y/%m/%d %H:%M:%S') },
-        { id: 'log', command: argv('tail', '-n', String(logLines), '--', p.log), privileged: true },
-      );
-    }
+    if (p.log) steps.push(...logTailSteps('log', p.log, logLines));
     if (p.statusUrl) {
       const url = new URL(p.statusUrl);
       url.searchParams.set('json', '');
