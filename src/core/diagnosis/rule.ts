@@ -1,4 +1,5 @@
-import type { Cause } from '../model/cause.js';
+import type { ProposedAction } from '../model/action.js';
+import type { Cause, CauseId } from '../model/cause.js';
 import type { Finding } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
 
@@ -65,3 +66,14 @@ export function nginxErrors(ctx: DiagnosisContext, pred: (f: Finding) => boolean
 
 export const connectErrno = (errno: number) => (f: Finding) =>
   str(f, 'errorKind') === 'connect-failed' && num(f, 'errno') === errno;
+
+/** A cause one finding states by itself: its evidence and host, its summary unless titled. */
+export function causeOf(
+  f: Finding,
+  id: CauseId,
+  confidence: number,
+  title: string = f.summary,
+  actions: ProposedAction[] = [],
+): Cause {
+  return { id, title, confidence: clamp(confidence), evidence: f.evidence, hosts: [f.host], actions };
+}

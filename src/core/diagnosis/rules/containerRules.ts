@@ -1,7 +1,7 @@
 import type { Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
 import { actions } from '../actions.js';
-import { clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str } from '../rule.js';
+import { causeOf, clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str } from '../rule.js';
 
 const bool = (f: Finding, key: string) => f.data[key] === true;
 
@@ -64,34 +64,11 @@ export const containerRules: Rule = (ctx) => {
     }
   }
   for (const f of ofKind(ctx, 'container-memory')) {
-    causes.push({
-      id: 'memory-exhausted',
-      title: `container ${str(f, 'name')} on ${f.host} is at ${num(f, 'percent')}% of its memory limit`,
-      confidence: clamp(0.4 + failing / 2),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
+    const title = `container ${str(f, 'name')} on ${f.host} is at ${num(f, 'percent')}% of its memory limit`;
+    causes.push(causeOf(f, 'memory-exhausted', 0.4 + failing / 2, title));
   }
-  for (const f of ofKind(ctx, 'container-port-mismatch')) {
-    causes.push({
-      id: 'upstream-port-mismatch',
-      title: f.summary,
-      confidence: clamp(0.6 + failing),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
-  }
-  for (const f of ofKind(ctx, 'container-missing')) {
-    causes.push({
-      id: 'container-down',
-      title: f.summary,
-      confidence: clamp(0.55 + failing),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
-  }
+  for (const f of ofKind(ctx, 'container-port-mismatch'))
+    causes.push(causeOf(f, 'upstream-port-mismatch', 0.6 + failing));
+  for (const f of ofKind(ctx, 'container-missing')) causes.push(causeOf(f, 'container-down', 0.55 + failing));
   return causes;
 };

@@ -1,7 +1,7 @@
 import type { Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
 import { actions } from '../actions.js';
-import { clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
+import { causeOf, clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
 
 const portOfUrl = (url: string): number => {
   const u = new URL(url);
@@ -71,14 +71,14 @@ export const networkRules: Rule = (ctx) => {
   }
 
   for (const f of ofKind(ctx, 'dns-failure')) {
-    causes.push({
-      id: 'dns-failure',
-      title: `${str(f, 'name')} does not resolve on ${f.host}`,
-      confidence: clamp(0.65 + (ctx.siteFailing ? 0.2 : 0)),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
+    causes.push(
+      causeOf(
+        f,
+        'dns-failure',
+        0.65 + (ctx.siteFailing ? 0.2 : 0),
+        `${str(f, 'name')} does not resolve on ${f.host}`,
+      ),
+    );
   }
 
   // The upstream's port: nothing listens there, or only on an address the upstream URL does not use.
@@ -101,14 +101,7 @@ export const networkRules: Rule = (ctx) => {
     });
   }
   for (const f of ofKind(ctx, 'port-wrong-address')) {
-    causes.push({
-      id: 'upstream-port-mismatch',
-      title: f.summary,
-      confidence: clamp(0.5 + (ctx.siteFailing ? 0.3 : 0)),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
+    causes.push(causeOf(f, 'upstream-port-mismatch', 0.5 + (ctx.siteFailing ? 0.3 : 0)));
   }
   return causes;
 };

@@ -1,18 +1,18 @@
 import type { Cause } from '../../model/cause.js';
-import { clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
+import { causeOf, clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
 
 /** What nginx itself says: a broken config, or upstream errors no other rule explains. */
 export const nginxRules: Rule = (ctx) => {
   const causes: Cause[] = [];
   for (const f of ofKind(ctx, 'nginx-test-failed')) {
-    causes.push({
-      id: 'proxy-misconfig',
-      title: `nginx configuration on ${f.host} does not pass nginx -t`,
-      confidence: clamp(0.6 + (ctx.siteFailing ? 0.2 : 0)),
-      evidence: f.evidence,
-      hosts: [f.host],
-      actions: [],
-    });
+    causes.push(
+      causeOf(
+        f,
+        'proxy-misconfig',
+        0.6 + (ctx.siteFailing ? 0.2 : 0),
+        `nginx configuration on ${f.host} does not pass nginx -t`,
+      ),
+    );
   }
   // Refused connections to an upstream that no unit/port/firewall rule accounts for.
   const refused = nginxErrors(ctx, connectErrno(111));
