@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderReportText } from './adapters/console/renderReportText.js';
+import { auditCommand, remediateCommand } from './cliRemediate.js';
 import { createMedic, type Medic } from './composition.js';
 import { configSchema } from './config/configSchema.js';
 import { ConfigError, configPath, formatProblem } from './config/loadConfig.js';
@@ -17,6 +18,10 @@ Commands:
   diagnose <site | alias | URL | "502 on shop.example.com">   run a playbook, print the diagnosis
   validate                  check the config file; print every problem with its YAML path
   playbooks                 list the playbooks
+  remediate <site> [action] [--dry-run] [--yes]
+                            diagnose, then run a proposed action or a declared rollback and
+                            verify the site recovered (no action: list them)
+  audit [site] [--limit N]  the audit log of remediation, newest first
   schema                    print the JSON Schema of the config file (for editors)
   serve [--http]            start the chat bot: Slack (Socket Mode, or HTTP with --http) when
                             SLACK_BOT_TOKEN is set, else the console chat
@@ -51,6 +56,9 @@ export async function cli(
       playbook: { type: 'string', short: 'p' },
       json: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      limit: { type: 'string', default: '30' },
       'no-color': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -88,6 +96,40 @@ export async function cli(
             }),
       );
       return report.status === 'healthy' ? EXIT.ok : EXIT.fault;
+    }
+    case 'remediate': {
+      const [query, action] = rest;
+      if (!query) {
+        err.write('medic remediate: name a site (and an action; none lists them)\n');
+        return EXIT.usage;
+      }
+      const medic = open(values, true);
+      const match = resolveSite(query, medic.config);
+      if (match.type !== 'site') {
+        err.write(`no single site matches "${query}"\n`);
+        return EXIT.usage;
+      }
+      return remediateCommand(
+        medic,
+        match.site,
+        action,
+        { dryRun: values['dry-run'], yes: values.yes },
+        out,
+        err,
+      ).finally(() => medic.store?.close());
+    }
+    case 'audit': {
+      const medic = open(values, true);
+      const query = rest.join(' ').trim();
+      const match = query ? resolveSite(query, medic.config) : undefined;
+      if (match && match.type !== 'site') {
+        err.write(`no single site matches "${query}"\n`);
+        return EXIT.usage;
+      }
+      const limit = Math.max(1, Math.min(1000, Number(values.limit) || 30));
+      return auditCommand(medic, match?.site, { json: values.json, limit }, out).finally(() =>
+        medic.store?.close(),
+      );
     }
     case 'validate': {
       const file = configPath(values.config);

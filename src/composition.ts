@@ -1,5 +1,6 @@
 /** Composition root shared by the entry points: config → adapters → core services. */
 
+import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
@@ -16,6 +17,7 @@ import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
 import { type Logger, type Store, systemClock } from './core/ports.js';
+import { Remediator } from './core/remediation/remediator.js';
 
 export interface Medic {
   config: MedicConfig;
@@ -27,6 +29,8 @@ export interface Medic {
   conversation: Conversation;
   /** Undefined when opened without one (validate, playbooks). */
   store: Store | undefined;
+  /** Approvals, execution, verification, audit, self-healing (needs the store). */
+  remediator: Remediator | undefined;
 }
 
 /** Default store file: $MEDIC_STATE_DIR, else $XDG_STATE_HOME/medic, else ~/.local/state/medic. */
@@ -47,20 +51,26 @@ export function createMedic(configFile: string, opts: { logLevel?: string; store
     opts.store === false
       ? undefined
       : new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
-  const diagnoser = new Diagnoser(
-    config,
-    playbooks,
-    catalog,
-    {
-      transports: transportFactory(logger),
-      http: nodeHttpProber,
-      containers: dockerEngineFactory(),
-      clock: systemClock,
-      logger,
-    },
-    undefined,
-    store,
-  );
-  const conversation = new Conversation(config, playbooks, diagnoser, logger, store);
-  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation, store };
+  const deps = {
+    transports: transportFactory(logger),
+    http: nodeHttpProber,
+    containers: dockerEngineFactory(),
+    clock: systemClock,
+    logger,
+  };
+  const diagnoser = new Diagnoser(config, playbooks, catalog, deps, undefined, store);
+  const remediator = store
+    ? new Remediator({
+        ...deps,
+        inventory: config,
+        policy: config.remediation,
+        store: store.approvals,
+        reports: store,
+        diagnose: (site, origin) => diagnoser.diagnose(site, { origin }),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        newId: randomUUID,
+      })
+    : undefined;
+  const conversation = new Conversation(config, playbooks, diagnoser, logger, store, remediator);
+  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation, store, remediator };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
 import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { createMedic } from './composition.js';
+import { systemClock } from './core/ports.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
 export const exampleConfig = new URL('../examples/medic.yaml', import.meta.url).pathname;
@@ -19,7 +20,16 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
   const medic = createMedic(file, { logLevel: process.env.MEDIC_LOG_LEVEL ?? (slack ? 'info' : 'warn') });
   if (slack) {
     const settings = slackSettings(process.env, medic.config.slack, Boolean(flags.http));
-    const bot = createSlackBot(settings, medic.conversation, medic.logger);
+    const bot = createSlackBot(
+      settings,
+      medic.conversation,
+      medic.logger,
+      medic.remediator && {
+        remediator: medic.remediator,
+        groups: [...new Set(medic.config.remediation.approvers.flatMap((a) => a.groups))],
+        clock: systemClock,
+      },
+    );
     await bot.start();
     medic.logger.info({ mode: settings.mode, port: bot.httpPort() }, 'Medic is connected to Slack');
     const shutdown = async (signal: string) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inventorySchema } from '../core/model/inventory.js';
+import { remediationPolicySchema } from '../core/remediation/remediationPolicy.js';
 
 /** medic.yaml: the inventory plus Medic's own settings. */
 export const configSchema = inventorySchema
@@ -29,6 +30,8 @@ export const configSchema = inventorySchema
       .object({ path: z.string().min(1).optional() })
       .strict()
       .default({}),
+    /** Who approves actions, how recovery is verified, what heals by itself (see README). */
+    remediation: remediationPolicySchema.default(remediationPolicySchema.parse({})),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()

@@ -1,4 +1,5 @@
 import { serviceKinds } from '../core/checks/serviceKinds.js';
+import { actionDefs, rollbackKinds } from '../core/remediation/actionCatalog.js';
 import type { MedicConfig } from './configSchema.js';
 
 export interface PathProblem {
@@ -26,6 +27,7 @@ export function crossCheck(config: MedicConfig): PathProblem[] {
       aliases: r.aliases ?? [],
       upstreams: r.upstreams ?? [],
       services: r.services ?? [],
+      rollback: r.rollback ?? [],
     } as MedicConfig['sites'][string];
     if (!Array.isArray(site.hosts)) continue;
     const at = (...rest: PropertyKey[]) => ['sites', siteName, ...rest];
@@ -69,16 +71,57 @@ export function crossCheck(config: MedicConfig): PathProblem[] {
       });
       const { kind: _k, hosts: _h, ...fields } = service;
       const r = schema.safeParse(fields);
-      if (!r.success) {
-        for (const issue of r.error.issues) {
-          if (issue.code === 'unrecognized_keys') {
-            for (const k of issue.keys) problems.push({ path: at('services', i, k), message: 'unknown key' });
-          } else {
-            problems.push({ path: at('services', i, ...issue.path), message: issue.message });
-          }
-        }
+      if (!r.success) problems.push(...zodProblems(r.error.issues, at('services', i)));
+    });
+    site.rollback.forEach((rb, i) => {
+      const def = (rollbackKinds as readonly string[]).includes(rb.kind)
+        ? actionDefs.get(rb.kind)
+        : undefined;
+      if (!def) {
+        problems.push({
+          path: at('rollback', i, 'kind'),
+          message: `unknown rollback kind "${rb.kind}" (kinds: ${rollbackKinds.join(', ')})`,
+        });
+        return;
       }
+      rb.hosts?.forEach((h, j) => {
+        if (!site.hosts.includes(h))
+          problems.push({
+            path: at('rollback', i, 'hosts', j),
+            message: `"${h}" is not one of the site's hosts`,
+          });
+      });
+      const { kind: _k, hosts: _h, ...fields } = rb;
+      const r = def.params.safeParse(fields);
+      if (!r.success) problems.push(...zodProblems(r.error.issues, at('rollback', i)));
     });
   }
+  const siteNames = Object.keys(config.sites ?? {});
+  const knownSites = (sites: string[] | undefined, path: PropertyKey[]) => {
+    sites?.forEach((site, i) => {
+      if (!siteNames.includes(site))
+        problems.push({
+          path: [...path, i],
+          message: `unknown site "${site}" (sites: ${siteNames.join(', ')})`,
+        });
+    });
+  };
+  config.remediation?.approvers?.forEach((a, i) => {
+    knownSites(a.sites, ['remediation', 'approvers', i, 'sites']);
+  });
+  config.remediation?.selfHealing?.forEach((r, i) => {
+    knownSites(r.sites, ['remediation', 'selfHealing', i, 'sites']);
+  });
   return problems;
+}
+
+function zodProblems(
+  issues: ReadonlyArray<{ code: string; path: PropertyKey[]; message: string; keys?: string[] }>,
+  at: PropertyKey[],
+): PathProblem[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? (issue.keys ?? []).map((k) => ({ path: [...at, k], message: 'unknown key' }))
+      : [{ path: [...at, ...issue.path], message: issue.message }],
+  );
 }

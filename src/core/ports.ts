@@ -73,6 +73,16 @@ export interface ContainerEngine {
   stats(id: string): Promise<unknown>;
   /** How many `oom` events the engine recorded for the container since `sinceSec` (Unix time). */
   oomEvents(id: string, sinceSec: number): Promise<number>;
+  /** Remediation: POST /containers/{id}/restart?t=… */
+  restart(id: string, stopTimeoutSec: number): Promise<void>;
+  stop(id: string, stopTimeoutSec: number): Promise<void>;
+  start(id: string): Promise<void>;
+  rename(id: string, name: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** POST /containers/create with the API's own body; returns the new id. */
+  create(name: string, body: Record<string, unknown>): Promise<string>;
+  /** GET /images/json filtered by reference (e.g. `shop`), raw. */
+  images(reference: string): Promise<unknown[]>;
 }
 
 export interface ContainerEngineFactory {

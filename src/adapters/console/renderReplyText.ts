@@ -1,4 +1,5 @@
 import type { Reply } from '../../core/conversation/reply.js';
+import { renderRemediationText } from './renderRemediationText.js';
 import { renderReportText, type TextStyle } from './renderReportText.js';
 
 /** Every conversation reply as terminal text (null: nothing worth printing). Pure. */
@@ -9,7 +10,7 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
         'Tell me what is broken, for example:',
         `  502 on ${reply.sites[0] ?? 'shop'}        diagnose a site (name, alias, URL or free text)`,
         '  diagnose <site> [with <playbook>]',
-        '  status | history <site> | sites | playbooks | help | quit',
+        '  status | history <site> | audit [site] | sites | playbooks | help | quit',
         `Sites: ${reply.sites.join(', ') || '(none)'}   Playbooks: ${reply.playbooks.join(', ')}`,
       ].join('\n');
     case 'sites':
@@ -60,5 +61,7 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
     }
     case 'error':
       return `Error (${reply.code}): ${reply.message}`;
+    default:
+      return renderRemediationText(reply);
   }
 }

@@ -43,7 +43,7 @@ export function renderReportText(report: Report, style: TextStyle = { color: fal
     out.push(p('bold', 'Suggested actions (each needs an approval)'));
     for (const a of report.actions) {
       out.push(`  - [${a.risk}] ${a.title}  ${p('dim', `(${a.id})`)}`);
-      for (const cmd of a.preview) out.push(p('cyan', `      $ ${toShell(cmd)}`));
+      for (const line of a.preview) out.push(p('cyan', `      $ ${line}`));
     }
   }
   out.push('');

@@ -8,6 +8,8 @@ import { SshTransport } from '../transport/sshTransport.js';
 import { demuxDockerLogs } from './demuxDockerLogs.js';
 
 const API_TIMEOUT_MS = 10_000;
+/** Stop and restart wait up to the container's stop timeout (at most 300 s) first. */
+const SLOW_TIMEOUT_MS = 330_000;
 
 /**
  * Node's HTTP client treats its socket as a net.Socket (setTimeout, setNoDelay, setKeepAlive,
@@ -83,6 +85,8 @@ export class DockerEngine implements ContainerEngine {
     private readonly host: string,
     private readonly socket: string,
     private readonly docker: Docker,
+    /** The same engine with a timeout long enough for stop/restart (remediation). */
+    private readonly slow: Docker = docker,
   ) {}
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -127,6 +131,40 @@ export class DockerEngine implements ContainerEngine {
     });
   }
 
+  restart(id: string, stopTimeoutSec: number): Promise<void> {
+    return this.call(() => this.slow.getContainer(id).restart({ t: stopTimeoutSec }));
+  }
+
+  stop(id: string, stopTimeoutSec: number): Promise<void> {
+    return this.call(async () => {
+      try {
+        await this.slow.getContainer(id).stop({ t: stopTimeoutSec });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 304) throw err; // already stopped
+      }
+    });
+  }
+
+  start(id: string): Promise<void> {
+    return this.call(() => this.docker.getContainer(id).start());
+  }
+
+  rename(id: string, name: string): Promise<void> {
+    return this.call(() => this.docker.getContainer(id).rename({ name }));
+  }
+
+  remove(id: string): Promise<void> {
+    return this.call(() => this.docker.getContainer(id).remove({ force: true }));
+  }
+
+  create(name: string, body: Record<string, unknown>): Promise<string> {
+    return this.call(async () => (await this.docker.createContainer({ ...body, name })).id);
+  }
+
+  images(reference: string): Promise<unknown[]> {
+    return this.call(() => this.docker.listImages({ filters: { reference: [reference] } }));
+  }
+
   stats(id: string): Promise<unknown> {
     return this.call(() =>
       this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),
@@ -141,19 +179,12 @@ export function dockerEngineFactory(): ContainerEngineFactory {
       const socket = host.dockerSocket;
       if (transport instanceof SshTransport) {
         const agent = sshSocketAgent(transport, socket);
-        return new DockerEngine(
-          name,
-          socket,
-          new Docker({
-            protocol: 'http',
-            host: 'docker',
-            port: 80,
-            agent,
-            timeout: API_TIMEOUT_MS,
-          } as Docker.DockerOptions),
-        );
+        const client = (timeout: number) =>
+          new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout } as Docker.DockerOptions);
+        return new DockerEngine(name, socket, client(API_TIMEOUT_MS), client(SLOW_TIMEOUT_MS));
       }
-      return new DockerEngine(name, socket, new Docker({ socketPath: socket, timeout: API_TIMEOUT_MS }));
+      const client = (timeout: number) => new Docker({ socketPath: socket, timeout });
+      return new DockerEngine(name, socket, client(API_TIMEOUT_MS), client(SLOW_TIMEOUT_MS));
     },
   };
 }

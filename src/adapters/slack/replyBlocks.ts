@@ -1,5 +1,6 @@
 import type { Reply } from '../../core/conversation/reply.js';
 import { type Block, clip, escapeMrkdwn, LIMITS } from './blockLimits.js';
+import { remediationMessage } from './remediationBlocks.js';
 
 export interface SlackMessage {
   text: string;
@@ -41,7 +42,7 @@ export function replyMessage(reply: Reply, command = '/medic'): SlackMessage | n
           section(
             [
               '*Tell me what is broken*: "502 on shop.example.com", "shop is down", or paste the URL.',
-              `\`${command} diagnose &lt;site&gt;\` · \`${command} status\` · \`${command} history &lt;site&gt;\` · \`${command} playbooks\` · \`${command} help\``,
+              `\`${command} diagnose &lt;site&gt;\` · \`${command} status\` · \`${command} history &lt;site&gt;\` · \`${command} audit [site]\` · \`${command} playbooks\` · \`${command} help\``,
               `Sites: ${reply.sites.map(escapeMrkdwn).join(', ') || 'none'}`,
             ].join('\n'),
           ),
@@ -108,5 +109,7 @@ export function replyMessage(reply: Reply, command = '/medic'): SlackMessage | n
     case 'progress':
     case 'report':
       return null;
+    default:
+      return remediationMessage(reply);
   }
 }

@@ -1,6 +1,7 @@
-import { toShell } from '../../core/command.js';
+import type { ProposedAction } from '../../core/model/action.js';
 import type { Report } from '../../core/model/report.js';
 import { redactSecrets } from '../../core/redact.js';
+import type { Approvals } from '../../core/remediation/remediationReply.js';
 import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS } from './blockLimits.js';
 
 const statusEmoji: Record<Report['status'], string> = {
@@ -10,11 +11,6 @@ const statusEmoji: Record<Report['status'], string> = {
 };
 const checkEmoji: Record<string, string> = { ok: '✓', warn: '!', critical: '✗', error: '?', skipped: '–' };
 
-/** The opaque value of an action button: which report, which action. Never a command. */
-export function actionValue(reportId: string, index: number): string {
-  return clip(`${reportId}#${index}`, LIMITS.buttonValue);
-}
-
 export interface RenderedReport {
   text: string;
   blocks: Block[];
@@ -23,7 +19,10 @@ export interface RenderedReport {
 }
 
 /** A report as Block Kit: headline, causes with evidence, per-host checks, proposed actions. Pure. */
-export function reportBlocks(report: Report, opts: { maxCauses?: number } = {}): RenderedReport {
+export function reportBlocks(
+  report: Report,
+  opts: { maxCauses?: number; approvals?: Approvals | undefined } = {},
+): RenderedReport {
   let clipped = false;
   const blocks: Block[] = [];
   const text = clip(`${report.headline}`, LIMITS.fallbackText);
@@ -79,43 +78,79 @@ export function reportBlocks(report: Report, opts: { maxCauses?: number } = {}):
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(table, LIMITS.sectionText) } });
 
   if (report.actions.length > 0) {
+    const approvals = opts.approvals ?? {};
     const previews = report.actions
       .map(
         (a) =>
-          `• [${a.risk}] ${escapeMrkdwn(a.title)}: \`${escapeMrkdwn(a.preview.map(toShell).join(' && '))}\``,
+          `• [${a.risk}${a.manual ? ', by hand' : ''}] ${escapeMrkdwn(a.title)}: \`${escapeMrkdwn(a.preview.join(' && '))}\``,
       )
       .join('\n');
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: clip(`*Proposed actions* (each needs an approval)\n${previews}`, LIMITS.sectionText),
-      },
-    });
-    const buttons = report.actions.slice(0, LIMITS.actionsElements).map((a, i) => ({
-      type: 'button',
-      action_id: `medic_action_${i}`,
-      text: { type: 'plain_text', text: clip(a.title, LIMITS.buttonText) },
-      value: actionValue(report.id, i),
-      ...(a.risk === 'read' ? {} : { style: a.risk === 'reload' ? 'primary' : 'danger' }),
-      ...(a.risk === 'read' || a.risk === 'reload'
-        ? {}
-        : {
-            confirm: {
-              title: { type: 'plain_text', text: 'Ask for approval?' },
-              text: {
-                type: 'mrkdwn',
-                text: clip(
-                  `${escapeMrkdwn(a.title)} (${a.risk}). An authorized person must approve it.`,
-                  300,
-                ),
-              },
-              confirm: { type: 'plain_text', text: 'Request' },
-              deny: { type: 'plain_text', text: 'Cancel' },
-            },
-          }),
-    }));
-    blocks.push({ type: 'actions', block_id: 'medic_actions', elements: buttons });
+    const how = Object.keys(approvals).length
+      ? 'an approver runs one with its button'
+      : 'each needs an approval';
+    blocks.push(section(`*Proposed actions* (${how})\n${previews}`));
+    report.actions
+      .filter((a) => approvals[a.id])
+      .slice(0, MAX_ACTION_ROWS)
+      .forEach((a, i) => {
+        blocks.push(actionButtons(a, approvals[a.id] as string, i));
+      });
   }
   return { text, blocks: blocks.slice(0, LIMITS.blocks), clipped };
+}
+
+/** Rows of buttons at most: the blocks limit leaves room for causes and evidence. */
+const MAX_ACTION_ROWS = 8;
+
+const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
+});
+
+/**
+ * Approve / dry run / reject for one proposed action. Every value is the opaque id of the
+ * pending action stored server-side: nothing executable travels through Slack.
+ */
+export function actionButtons(a: ProposedAction, pendingId: string, i: number): Block {
+  const value = clip(pendingId, LIMITS.buttonValue);
+  const destructive = a.risk !== 'read' && a.risk !== 'reload';
+  return {
+    type: 'actions',
+    block_id: `medic_action_${i}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: `medic_approve_${i}`,
+        text: { type: 'plain_text', text: clip(`Approve: ${a.title}`, LIMITS.buttonText) },
+        value,
+        style: destructive ? 'danger' : 'primary',
+        ...(a.risk === 'read'
+          ? {}
+          : {
+              confirm: {
+                title: { type: 'plain_text', text: clip(`Run this ${a.risk}?`, 100) },
+                text: {
+                  type: 'mrkdwn',
+                  text: clip(`${escapeMrkdwn(a.title)}\n\`${escapeMrkdwn(a.preview.join(' && '))}\``, 300),
+                },
+                confirm: { type: 'plain_text', text: 'Approve and run' },
+                deny: { type: 'plain_text', text: 'Cancel' },
+                ...(destructive ? { style: 'danger' } : {}),
+              },
+            }),
+      },
+      {
+        type: 'button',
+        action_id: `medic_dryrun_${i}`,
+        text: { type: 'plain_text', text: 'Dry run' },
+        value,
+      },
+      {
+        type: 'button',
+        action_id: `medic_reject_${i}`,
+        text: { type: 'plain_text', text: 'Reject' },
+        value,
+      },
+    ],
+  };
 }

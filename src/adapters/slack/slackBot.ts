@@ -1,10 +1,13 @@
 import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
 import { MedicError } from '../../core/errors.js';
-import type { Logger, RunOrigin } from '../../core/ports.js';
+import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
+import type { Remediator } from '../../core/remediation/remediator.js';
 import { escapeMrkdwn } from './blockLimits.js';
 import { ChannelThrottle } from './channelThrottle.js';
+import { registerRemediation } from './remediationListeners.js';
 import { replyMessage } from './replyBlocks.js';
+import { SlackDirectory } from './slackDirectory.js';
 import { ThreadReporter, type ThreadTarget } from './threadReporter.js';
 
 export interface SlackSettings {
@@ -49,10 +52,14 @@ export function slackSettings(
   };
 }
 
-const boltLogger = (logger: Logger) => ({
+const boltLogger = (logger: Logger, onWarn: (message: string) => void = () => {}) => ({
   debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
   info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
-  warn: (...m: unknown[]) => logger.warn({ bolt: m.map(String).join(' ') }),
+  warn: (...m: unknown[]) => {
+    const text = m.map(String).join(' ');
+    logger.warn({ bolt: text });
+    onWarn(text);
+  },
   error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),
   setLevel: (_l: LogLevel) => {},
   getLevel: () => 'info' as LogLevel,
@@ -60,10 +67,30 @@ const boltLogger = (logger: Logger) => ({
 });
 
 /** The Slack chat adapter: Bolt listeners feeding the conversation core, replies per thread. */
-export function createSlackBot(settings: SlackSettings, conversation: Conversation, logger: Logger) {
+export interface SlackRemediation {
+  remediator: Remediator;
+  /** The user groups named by approver rules (looked up with usergroups.users.list). */
+  groups: string[];
+  clock: Clock;
+}
+
+export function createSlackBot(
+  settings: SlackSettings,
+  conversation: Conversation,
+  logger: Logger,
+  remediation?: SlackRemediation,
+) {
+  // Requests Bolt refuses (bad signature, stale timestamp) never reach a listener: audit them.
+  const rejected = (message: string) => {
+    if (!remediation || !message.startsWith('Failed to parse and verify the request data')) return;
+    const reason = /stale|timestamp/i.test(message) ? 'stale-timestamp' : 'bad-signature';
+    void remediation.remediator
+      .auditRejectedRequest(reason)
+      .catch((err) => logger.error({ err }, 'audit failed'));
+  };
   const app = new App({
     token: settings.botToken,
-    logger: boltLogger(logger),
+    logger: boltLogger(logger, rejected),
     ...(settings.botId && settings.botUserId ? { botId: settings.botId, botUserId: settings.botUserId } : {}),
     clientOptions: {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
@@ -165,16 +192,17 @@ export function createSlackBot(settings: SlackSettings, conversation: Conversati
     );
   });
 
-  // Proposed-action buttons carry an opaque report#index; approval arrives with remediation.
-  app.action(/^medic_action_\d+$/, async ({ ack, respond }) => {
-    await ack();
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      text: 'Approval-gated remediation is not enabled in this version of Medic: nothing was run.',
+  if (remediation) {
+    const groups = remediation.groups;
+    registerRemediation(app, {
+      remediator: remediation.remediator,
+      directory: new SlackDirectory(app.client, groups, remediation.clock, logger),
+      reporter,
+      logger,
     });
-  });
+  }
 
+  let sweep: NodeJS.Timeout | undefined;
   app.error(async (err) => {
     logger.error({ err }, 'Slack app error');
   });
@@ -184,6 +212,13 @@ export function createSlackBot(settings: SlackSettings, conversation: Conversati
     async start(): Promise<void> {
       if (settings.mode === 'http') await app.start(settings.port);
       else await app.start();
+      // Pending approvals past their expiry are marked expired (and audited) once a minute.
+      if (remediation) {
+        sweep = setInterval(() => {
+          remediation.remediator.expireDue().catch((err) => logger.error({ err }, 'expiry sweep failed'));
+        }, 60_000);
+        sweep.unref();
+      }
     },
     /** The HTTP receiver's port (after start, e.g. when started on port 0). */
     httpPort(): number | undefined {
@@ -192,6 +227,7 @@ export function createSlackBot(settings: SlackSettings, conversation: Conversati
       return address?.port;
     },
     async stop(): Promise<void> {
+      if (sweep) clearInterval(sweep);
       await app.stop();
     },
   };

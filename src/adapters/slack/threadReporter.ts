@@ -95,7 +95,7 @@ export class ThreadReporter {
             this.progress.finished = { status: r.status, seconds: r.durationMs / 1000 };
             await this.editProgress(true);
           }
-          const rendered = reportBlocks(r);
+          const rendered = reportBlocks(r, { approvals: reply.approvals });
           const joined = this.joined
             ? [
                 {

@@ -42,4 +42,18 @@ export const migrations: readonly string[] = [
      detail     TEXT NOT NULL
    );
    CREATE INDEX audit_site ON audit_log (site, seq);`,
+  `CREATE INDEX pending_due ON pending_actions (state, expires_at);
+   CREATE TABLE heal_runs (
+     site      TEXT NOT NULL,
+     action_id TEXT NOT NULL,
+     at        TEXT NOT NULL
+   );
+   CREATE INDEX heal_runs_key ON heal_runs (site, action_id, at);
+   CREATE TABLE heal_breakers (
+     site      TEXT NOT NULL,
+     action_id TEXT NOT NULL,
+     opened_at TEXT NOT NULL,
+     reason    TEXT NOT NULL,
+     PRIMARY KEY (site, action_id)
+   );`,
 ];

@@ -3,6 +3,8 @@ import { toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { Logger, RunOrigin, Store } from '../ports.js';
+import type { Approvals } from '../remediation/remediationReply.js';
+import type { Remediator } from '../remediation/remediator.js';
 import { parseIntent } from './parseIntent.js';
 import type { Reply, ReplySink } from './reply.js';
 import { resolveSite, type SiteMatch } from './resolveSite.js';
@@ -21,7 +23,11 @@ export class Conversation {
     private readonly diagnoser: Diagnoser,
     private readonly logger: Logger,
     private readonly store?: Store,
+    private readonly remediator?: Remediator,
   ) {}
+
+  /** One set of pending approvals per report, however many threads joined its run. */
+  private readonly proposals = new Map<string, Promise<Approvals>>();
 
   /**
    * Answer one line of chat. `passive` is for messages nobody addressed to Medic (a watched
@@ -82,12 +88,35 @@ export class Conversation {
           entries: (await this.store?.history(match.site, 10)) ?? [],
         });
       }
+      case 'audit': {
+        let site: string | undefined;
+        if (intent.query) {
+          const match = resolveSite(intent.query, this.inventory);
+          if (match.type !== 'site') return this.siteMiss(match, intent.query, reply);
+          site = match.site;
+        }
+        const entries = this.remediator ? await this.remediator.auditLog(site, 20) : [];
+        return reply({ type: 'audit', site, entries });
+      }
       case 'diagnose': {
         const match = resolveSite(intent.query, this.inventory);
         if (match.type !== 'site') return this.siteMiss(match, intent.query, reply);
         return this.diagnose(match.site, intent.playbook, reply, origin);
       }
     }
+  }
+
+  private propose(report: Parameters<Remediator['propose']>[0], origin: RunOrigin): Promise<Approvals> {
+    if (!this.remediator) return Promise.resolve({});
+    return this.remediator.propose(report, origin).catch((err) => {
+      this.logger.error({ err, report: report.id }, 'could not store pending approvals');
+      return {};
+    });
+  }
+
+  private remember(id: string, approvals: Promise<Approvals>): void {
+    this.proposals.set(id, approvals);
+    if (this.proposals.size > 200) this.proposals.delete(this.proposals.keys().next().value as string);
   }
 
   /** Never guess: a picker when several sites match, close names when none does. */
@@ -121,7 +150,13 @@ export class Conversation {
         (event) => send({ type: 'progress', site, event }),
       );
       await reply({ type: 'started', site, playbook: pb, joined });
-      await reply({ type: 'report', report: await report });
+      const r = await report;
+      const first = !this.proposals.has(r.id);
+      if (first) this.remember(r.id, this.propose(r, origin));
+      const approvals = await this.proposals.get(r.id);
+      await reply({ type: 'report', report: r, ...(approvals ? { approvals } : {}) });
+      // Self-healing runs once per diagnosis, reported in the thread that started it.
+      if (first && this.remediator) await this.remediator.healer.afterDiagnosis(r, origin, reply);
     } catch (err) {
       this.logger.error({ err, site }, 'diagnosis failed');
       await reply({ type: 'error', ...toSafeError(err, 'diagnose.failed') });

@@ -6,6 +6,7 @@ export type Intent =
   | { type: 'sites' }
   | { type: 'status' }
   | { type: 'history'; query: string }
+  | { type: 'audit'; query: string | undefined }
   | { type: 'unknown'; text: string };
 
 const symptom =
@@ -24,6 +25,8 @@ export function parseIntent(raw: string): Intent {
   if (/^playbooks?$/.test(lower)) return { type: 'playbooks' };
   if (/^(sites|list)$/.test(lower)) return { type: 'sites' };
   if (lower === 'status') return { type: 'status' };
+  const audit = /^audit(?:\s+(.+))?$/i.exec(text);
+  if (audit) return { type: 'audit', query: audit[1] };
   const history = /^history\s+(.+)$/i.exec(text);
   if (history?.[1]) return { type: 'history', query: history[1] };
   const cmd = /^(?:diagnose|triage|check|run)\s+(.+)$/i.exec(text);

@@ -1,6 +1,7 @@
 import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../model/report.js';
 import type { ReportSummary } from '../ports.js';
+import type { Approvals, RemediationReply } from '../remediation/remediationReply.js';
 
 /** Neutral messages the conversation core sends back; each chat adapter renders them. */
 export type Reply =
@@ -12,9 +13,11 @@ export type Reply =
   | { type: 'not-understood'; text: string }
   | { type: 'started'; site: string; playbook: string; joined: boolean }
   | { type: 'progress'; site: string; event: ProgressEvent }
-  | { type: 'report'; report: Report }
+  /** `approvals` maps the report's actions to pending ids (buttons); absent where none can be approved. */
+  | { type: 'report'; report: Report; approvals?: Approvals }
   | { type: 'history'; site: string; entries: ReportSummary[] }
   | { type: 'status'; running: string[]; latest: ReportSummary[]; sites: string[] }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | RemediationReply;
 
 export type ReplySink = (reply: Reply) => void | Promise<void>;

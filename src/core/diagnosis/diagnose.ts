@@ -1,6 +1,7 @@
 import type { ProposedAction } from '../model/action.js';
 import type { Cause } from '../model/cause.js';
 import type { SiteStatus } from '../model/report.js';
+import { siteRollbacks } from '../remediation/siteRollbacks.js';
 import type { DiagnosisContext, Rule } from './rule.js';
 import { containerRules } from './rules/containerRules.js';
 import { hostRules } from './rules/hostRules.js';
@@ -96,6 +97,10 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): D
       actions: [],
     });
   }
-  const actions = [...new Map(causes.flatMap((c) => c.actions).map((a) => [a.id, a])).values()];
+  // A failing site is offered its declared rollbacks last, after the fixes the causes propose.
+  const rollbacks = status === 'down' ? siteRollbacks(ctx.site) : [];
+  const actions = [
+    ...new Map([...causes.flatMap((c) => c.actions), ...rollbacks].map((a) => [a.id, a])).values(),
+  ];
   return { status, causes, actions };
 }

@@ -1,5 +1,3 @@
-import type { Command } from '../command.js';
-
 /** Risk ladder of an action, lowest first. */
 export const riskLevels = ['read', 'reload', 'restart', 'rollback', 'config'] as const;
 export type Risk = (typeof riskLevels)[number];
@@ -8,7 +6,11 @@ export function riskRank(risk: Risk): number {
   return riskLevels.indexOf(risk);
 }
 
-/** A remediation the diagnosis proposes. The id is opaque and stable for one report. */
+/**
+ * A remediation the diagnosis proposes. The id is stable for the same target, so a newer
+ * diagnosis can say whether it still proposes it. `params` are the action's own (validated by
+ * its schema); `preview` shows the commands it runs, one line each.
+ */
 export interface ProposedAction {
   id: string;
   kind: string;
@@ -16,5 +18,8 @@ export interface ProposedAction {
   host: string;
   target: string;
   risk: Risk;
-  preview: Command[];
+  params: Record<string, unknown>;
+  preview: string[];
+  /** A suggestion a human carries out (e.g. editing a config file): never run by Medic. */
+  manual?: boolean;
 }

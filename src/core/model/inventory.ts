@@ -54,6 +54,19 @@ export const upstreamSchema = z
   })
   .strict();
 
+/**
+ * A rollback a site declares: `{ kind: rollback-symlink | rollback-container | rollback-commands,
+ * hosts?, ...params of that kind }`; params are validated by the action.
+ */
+export const rollbackSchema = z
+  .object({
+    kind: z.string().min(1),
+    /** The hosts to roll back (default: all the site's hosts). */
+    hosts: z.array(name).optional(),
+  })
+  .passthrough();
+export type RollbackConfig = z.infer<typeof rollbackSchema>;
+
 export const siteSchema = z
   .object({
     url: z.string().url(),
@@ -66,6 +79,8 @@ export const siteSchema = z
     upstreams: z.array(upstreamSchema).default([]),
     services: z.array(serviceSchema).default([]),
     playbook: z.string().default('502-triage'),
+    /** How to undo a bad deploy; offered when the site fails, and after a fix that did not work. */
+    rollback: z.array(rollbackSchema).default([]),
   })
   .strict();
 export type SiteConfig = z.infer<typeof siteSchema>;

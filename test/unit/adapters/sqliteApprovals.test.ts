@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../../src/adapters/store/migrations.js';
 import { SqliteStore } from '../../../src/adapters/store/sqliteStore.js';
+import { propose } from '../../../src/core/remediation/actionCatalog.js';
 
 const pending = {
   id: 'p-1',
@@ -18,29 +19,42 @@ const pending = {
   createdAt: '2026-11-22T10:00:00Z',
   channel: 'C1',
   threadTs: '1.2',
-  body: { preview: [['systemctl', 'restart', '--', 'php8.2-fpm.service']] },
+  action: propose('restart-unit', 'web1', { unit: 'php8.2-fpm.service' }),
+  causes: ['upstream-down'],
+  evidence: ['php8.2-fpm.service is inactive on web1'],
 };
 
 describe('SqliteStore approvals', () => {
   it('a pending approval survives a restart, and of two racing approvals exactly one wins', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'medic-approvals-')), 'medic.db');
     const a = new SqliteStore(path);
-    a.approvals.create(pending);
+    await a.approvals.createPending(pending);
     await a.close();
 
     const b = new SqliteStore(path);
-    expect(b.approvals.get('p-1')).toMatchObject({ state: 'pending', requestedBy: 'U1', risk: 'restart' });
-    const first = b.approvals.transition('p-1', 'pending', 'approved', 'U2', '2026-11-22T10:01:00Z');
-    const second = b.approvals.transition('p-1', 'pending', 'approved', 'U3', '2026-11-22T10:01:00Z');
+    expect(await b.approvals.getPending('p-1')).toMatchObject({
+      state: 'pending',
+      requestedBy: 'U1',
+      risk: 'restart',
+      channel: 'C1',
+      action: { kind: 'restart-unit', params: { unit: 'php8.2-fpm.service' } },
+      causes: ['upstream-down'],
+    });
+    expect((await b.approvals.pendingDue('2026-11-22T10:14:59Z')).map((p) => p.id)).toEqual([]);
+    expect((await b.approvals.pendingDue('2026-11-22T10:15:00Z')).map((p) => p.id)).toEqual(['p-1']);
+    const [first, second] = await Promise.all([
+      b.approvals.transition('p-1', 'pending', 'approved', 'U2', '2026-11-22T10:01:00Z'),
+      b.approvals.transition('p-1', 'pending', 'approved', 'U3', '2026-11-22T10:01:00Z'),
+    ]);
     expect([first, second]).toEqual([true, false]);
-    expect(b.approvals.get('p-1')?.state).toBe('approved');
-    expect(b.approvals.get('nope')).toBeUndefined();
+    expect((await b.approvals.getPending('p-1'))?.state).toBe('approved');
+    expect(await b.approvals.getPending('nope')).toBeUndefined();
     await b.close();
   });
 
   it('appends to the audit log and reads it newest first, per site', async () => {
     const s = new SqliteStore(':memory:');
-    s.approvals.audit({
+    await s.approvals.audit({
       at: '1',
       site: 'shop',
       pendingId: 'p-1',
@@ -48,7 +62,7 @@ describe('SqliteStore approvals', () => {
       actor: 'U1',
       detail: { risk: 'restart' },
     });
-    s.approvals.audit({
+    await s.approvals.audit({
       at: '2',
       site: 'shop',
       pendingId: 'p-1',
@@ -56,11 +70,21 @@ describe('SqliteStore approvals', () => {
       actor: 'U9',
       detail: { code: 'not-approver' },
     });
-    s.approvals.audit({ at: '3', site: 'api', pendingId: null, event: 'proposed', actor: 'U1', detail: {} });
-    expect(s.approvals.auditOf('shop', 10).map((e) => [e.event, e.actor, e.detail])).toEqual([
+    await s.approvals.audit({
+      at: '3',
+      site: 'api',
+      pendingId: null,
+      event: 'proposed',
+      actor: 'U1',
+      detail: {},
+    });
+    expect(
+      (await s.approvals.auditLog({ site: 'shop', limit: 10 })).map((e) => [e.event, e.actor, e.detail]),
+    ).toEqual([
       ['refused', 'U9', { code: 'not-approver' }],
       ['proposed', 'U1', { risk: 'restart' }],
     ]);
+    expect((await s.approvals.auditLog({ limit: 10 })).map((e) => e.site)).toEqual(['api', 'shop', 'shop']);
     await s.close();
   });
 
@@ -71,12 +95,32 @@ describe('SqliteStore approvals', () => {
     old.pragma('user_version = 1');
     old.close();
     const s = new SqliteStore(path);
-    s.approvals.create(pending);
-    expect(s.approvals.get('p-1')?.state).toBe('pending');
+    await s.approvals.createPending(pending);
+    expect((await s.approvals.getPending('p-1'))?.state).toBe('pending');
     await s.close();
     const check = new Database(path);
     expect(check.pragma('user_version', { simple: true })).toBe(migrations.length);
     check.close();
+  });
+});
+
+describe('SqliteStore self-healing budget', () => {
+  it('counts runs in the window and keeps the breaker across a restart', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'medic-budget-')), 'medic.db');
+    const key = { site: 'shop', actionId: 'restart-unit:web1:php8.2-fpm.service' };
+    const a = new SqliteStore(path);
+    await a.approvals.recordHealRun(key, '2026-11-22T10:00:00.000Z');
+    await a.approvals.recordHealRun(key, '2026-11-22T10:30:00.000Z');
+    await a.approvals.recordHealRun({ ...key, site: 'api' }, '2026-11-22T10:30:00.000Z');
+    await a.approvals.setBreaker(key, { openedAt: '2026-11-22T10:31:00.000Z', reason: 'spent' });
+    await a.close();
+    const b = new SqliteStore(path);
+    expect(await b.approvals.healRuns(key, '2026-11-22T09:59:00.000Z')).toBe(2);
+    expect(await b.approvals.healRuns(key, '2026-11-22T10:00:00.000Z')).toBe(1);
+    expect(await b.approvals.breaker(key)).toEqual({ openedAt: '2026-11-22T10:31:00.000Z', reason: 'spent' });
+    await b.approvals.setBreaker(key, undefined);
+    expect(await b.approvals.breaker(key)).toBeUndefined();
+    await b.close();
   });
 });
 

@@ -21,6 +21,7 @@ const site = {
   ],
   services: [],
   playbook: '502-triage',
+  rollback: [],
 };
 const ctx = checkContext({ host: 'gw', site });
 

@@ -21,6 +21,7 @@ const site = {
   ],
   services: [],
   playbook: '502-triage',
+  rollback: [],
 };
 const ctx = (host: string) => checkContext({ host, site });
 const params = (ports: number[] = []) => firewallParams.parse({ ports });

@@ -32,6 +32,7 @@ const site = (urls: string[]) => ({
   upstreams: urls.map((url) => ({ url, host: 'app' })),
   services: [],
   playbook: '502-triage',
+  rollback: [],
 });
 const ctx = (urls: string[], host = 'gw') => checkContext({ host, site: site(urls) });
 const p = upstreamProbeParams.parse({});

@@ -19,6 +19,7 @@ const site: SiteConfig = {
   upstreams: [],
   services: [{ kind: 'php-fpm', unit: 'php8.2-fpm', socket: '/run/php/php8.2-fpm.sock' }],
   playbook: '502-triage',
+  rollback: [],
 };
 const ctx = checkContext({ site });
 

@@ -61,26 +61,24 @@ describe('network rules', () => {
   it('undoes exactly the rule, comments and all; a chain policy gets no automatic fix', () => {
     const rule = '-A INPUT -p tcp -m tcp --dport 8080 -m comment --comment "block api" -j DROP';
     const d = run([block('web2', 8080, rule)], true);
+    expect(d.actions[0]?.params.rule).toEqual([
+      '-A',
+      'INPUT',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '8080',
+      '-m',
+      'comment',
+      '--comment',
+      'block api',
+      '-j',
+      'DROP',
+    ]);
     expect(d.actions[0]?.preview).toEqual([
-      {
-        argv: [
-          'iptables',
-          '-D',
-          'INPUT',
-          '-p',
-          'tcp',
-          '-m',
-          'tcp',
-          '--dport',
-          '8080',
-          '-m',
-          'comment',
-          '--comment',
-          'block api',
-          '-j',
-          'DROP',
-        ],
-      },
+      "iptables -D INPUT -p tcp -m tcp --dport 8080 -m comment --comment 'block api' -j DROP",
     ]);
     const policy = run([block('web2', 8080, '-P INPUT DROP')], true);
     expect(policy.causes[0]?.id).toBe('firewall-block');

@@ -107,6 +107,11 @@ describe('containerFindings', () => {
   });
 });
 
+const no = async () => {
+  throw new Error('not used by checks');
+};
+const unused = { restart: no, stop: no, start: no, rename: no, remove: no, create: no, images: no };
+
 describe('dockerContainer check', () => {
   const engine = (names: string[]): ContainerEngine => ({
     list: async () => names.map((n) => ({ Id: `id-${n}`, Names: [`/${n}`] })),
@@ -114,6 +119,7 @@ describe('dockerContainer check', () => {
     logs: async () => [{ stream: 'stderr', text: 'fatal' }],
     stats: async () => ({}),
     oomEvents: async () => 0,
+    ...unused,
   });
   it('needs exactly one of container or label', () => {
     expect(dockerContainerParams.safeParse({}).success).toBe(false);

@@ -20,19 +20,25 @@ function texts(blocks: AnyBlock[]): string[] {
 
 describe('reportBlocks (golden)', () => {
   it('renders the real php-fpm-stopped report', async () => {
-    const r = reportBlocks(report);
+    const pendingId = '6f1c2a4e-2b7d-4c55-9a57-3c0d7e1f9b10';
+    const r = reportBlocks(report, { approvals: { [report.actions[0]?.id as string]: pendingId } });
     await expect(`${JSON.stringify(r, null, 2)}\n`).toMatchFileSnapshot(
       '../../golden/slack-report-upstream-down.json',
     );
     expect(r.clipped).toBe(false);
     const actions = r.blocks.find((b) => b.type === 'actions') as AnyBlock;
-    expect(actions.elements[0]).toMatchObject({
-      value: 'golden-report#0',
-      style: 'danger',
-      confirm: expect.any(Object),
-    });
+    expect(actions.elements.map((e: AnyBlock) => [e.action_id, e.value])).toEqual([
+      ['medic_approve_0', pendingId],
+      ['medic_dryrun_0', pendingId],
+      ['medic_reject_0', pendingId],
+    ]);
+    // A restart is destructive: red, with a confirm dialog that shows the exact commands.
+    expect(actions.elements[0]).toMatchObject({ style: 'danger', confirm: { style: 'danger' } });
+    expect(actions.elements[0].confirm.text.text).toContain('systemctl restart -- php8.2-fpm.service');
     // Buttons carry an opaque id, never a command.
-    expect(JSON.stringify(actions)).not.toContain('systemctl');
+    for (const e of actions.elements) expect(e.value).not.toMatch(/systemctl|\s/);
+    // Without pending approvals (console, no store) there are no buttons at all.
+    expect(reportBlocks(report).blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 });
 
@@ -62,7 +68,8 @@ describe('Block Kit limits', () => {
         durationMs: 1,
       })),
     };
-    const r = reportBlocks(huge);
+    const approvals = Object.fromEntries(huge.actions.map((a, i) => [a.id, `pending-${i}`]));
+    const r = reportBlocks(huge, { approvals });
     expect(r.clipped).toBe(true);
     expect(r.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     for (const t of texts(r.blocks)) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText);

@@ -214,14 +214,13 @@ describe('HTTP receiver', () => {
     expect(JSON.stringify(answer.body)).toContain('/medic diagnose &lt;site&gt;');
   });
 
-  it('an action button changes nothing yet and says so, to the clicker only', async () => {
-    const click = buttonClick('medic_action_0', 'golden-report#0', fake.responseUrl('act'), '500.1');
-    await post(port, click, form, sign(SECRET, click));
-    const r = await fake.waitFor(() => fake.responses.find((x) => x.id === 'act'));
-    expect(r.body).toMatchObject({
-      response_type: 'ephemeral',
-      text: expect.stringMatching(/nothing was run/),
-    });
+  it('without remediation (no store) a report carries no approve buttons, and a click gets no run', async () => {
+    await signedJson(mention('<@UBOT> 502 on shop', '520.1'));
+    await fake.waitFor(() => inThread('520.1')[0]);
+    diagnoser.finishAll();
+    const summary = await fake.waitFor(() => inThread('520.1').find((c) => Array.isArray(c.args.blocks)));
+    expect(JSON.stringify(summary.args.blocks)).toContain('Proposed actions');
+    expect(JSON.stringify(summary.args.blocks)).not.toContain('medic_approve_');
   });
 
   it('evidence too long for a message goes in the thread as a file (upload v2), secrets redacted', async () => {

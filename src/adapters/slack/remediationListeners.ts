@@ -1,0 +1,63 @@
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../core/ports.js';
+import type { Actor, RemediationSink, Remediator } from '../../core/remediation/remediator.js';
+import { remediationMessage } from './remediationBlocks.js';
+import type { SlackDirectory } from './slackDirectory.js';
+import type { ThreadReporter, ThreadTarget } from './threadReporter.js';
+
+type Kind = 'approve' | 'dryrun' | 'reject';
+
+/**
+ * The buttons under a report: approve, dry run, reject. A button's value is only the opaque id
+ * of a pending action; who may do what is decided server-side from the stored record. Refusals
+ * and dry runs answer the clicker alone (ephemeral); outcomes go to the thread.
+ */
+export function registerRemediation(
+  app: App,
+  deps: {
+    remediator: Remediator;
+    directory: SlackDirectory;
+    reporter: (target: ThreadTarget) => ThreadReporter;
+    logger: Logger;
+  },
+): void {
+  const handle = (kind: Kind) =>
+    app.action(new RegExp(`^medic_${kind}_\\d+$`), async ({ ack, body, action, respond }) => {
+      await ack();
+      if (action.type !== 'button' || body.type !== 'block_actions') return;
+      const ephemeral = (text: string, blocks?: unknown[]) =>
+        respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text,
+          ...(blocks ? { blocks } : {}),
+        } as never);
+      const threadTs =
+        (body.message?.thread_ts as string | undefined) ?? (body.message?.ts as string | undefined);
+      const thread = body.channel ? deps.reporter({ channel: body.channel.id, threadTs }).sink : undefined;
+      const sink: RemediationSink = async (reply) => {
+        if (reply.type === 'remediation-refused' || reply.type === 'dry-run' || !thread) {
+          if (reply.type === 'report') return thread?.(reply);
+          const m = remediationMessage(reply);
+          await ephemeral(m.text, m.blocks);
+          return;
+        }
+        await thread(reply);
+      };
+      try {
+        const actor: Actor = { userId: body.user.id, groups: await deps.directory.groupsOf(body.user.id) };
+        const id = action.value ?? '';
+        if (kind === 'approve') await deps.remediator.approve(id, actor, sink);
+        else if (kind === 'reject') await deps.remediator.reject(id, actor, sink);
+        else await deps.remediator.dryRunPending(id, actor, sink);
+      } catch (err) {
+        deps.logger.error({ err }, `remediation ${kind} failed`);
+        await ephemeral(':warning: Medic could not handle that click (details in its log).').catch(
+          () => undefined,
+        );
+      }
+    });
+  handle('approve');
+  handle('dryrun');
+  handle('reject');
+}

@@ -1,0 +1,177 @@
+import { toSafeError } from '../errors.js';
+import type { ProposedAction } from '../model/action.js';
+import type { Report } from '../model/report.js';
+import type { RunOrigin } from '../ports.js';
+import { actionDef, actionDefs } from './actionCatalog.js';
+import type { Step } from './actionDef.js';
+import { type Execution, executePlan, openActionContext } from './executePlan.js';
+import type { Approvals, RemediationReply } from './remediationReply.js';
+import type { AuditInput, PendingRecord } from './remediationStore.js';
+import type { RemediatorDeps } from './remediatorDeps.js';
+import { verifyRecovery } from './verifyRecovery.js';
+
+export type RemediationSink = (
+  reply: RemediationReply | { type: 'report'; report: Report; approvals?: Approvals },
+) => void | Promise<void>;
+
+/**
+ * Runs one action on its host and verifies the site recovered, auditing both. Shared by
+ * approvals, the terminal (`medic remediate`) and self-healing: they differ only in who decided.
+ */
+export class ActionRunner {
+  constructor(
+    private readonly deps: RemediatorDeps,
+    /** Pending approvals for a follow-up diagnosis that still fails (its buttons are the next step). */
+    private readonly propose: (report: Report, origin: RunOrigin) => Promise<Approvals>,
+  ) {}
+
+  private now = () => this.deps.clock.now().toISOString();
+  private audit = (e: Omit<AuditInput, 'at'>) => this.deps.store.audit({ at: this.now(), ...e });
+
+  /**
+   * Run an action and verify: shared by approvals, the terminal (`medic remediate`) and
+   * self-healing. Returns whether the site recovered.
+   */
+  async run(
+    site: string,
+    action: ProposedAction,
+    by: string,
+    sink: RemediationSink,
+    o: { pending?: PendingRecord; auto: boolean; causes?: string[] },
+  ): Promise<{ ok: boolean; recovered: boolean }> {
+    const pendingId = o.pending?.id ?? null;
+    const execution = await this.execute(site, action, by, sink, o.auto);
+    if (o.pending) await this.deps.store.transition(o.pending.id, 'approved', 'executed', by, this.now());
+    await this.audit({
+      site,
+      pendingId,
+      event: 'executed',
+      actor: by,
+      detail: {
+        action: action.id,
+        auto: o.auto,
+        ok: execution.ok,
+        durationMs: execution.durationMs,
+        steps: execution.steps.map((s) => ({ command: s.display, code: s.code, durationMs: s.durationMs })),
+        ...(execution.error ? { error: execution.error } : {}),
+      },
+    });
+    await sink({ type: 'remediation-done', site, action, execution });
+    if (!execution.ok || action.risk === 'read') return { ok: execution.ok, recovered: false };
+    return { ok: true, recovered: await this.verify(site, action, by, sink, o) };
+  }
+
+  /** Plan on the host (a failure to plan runs nothing), announce the exact steps, run them. */
+  private async execute(
+    site: string,
+    action: ProposedAction,
+    by: string,
+    sink: RemediationSink,
+    auto: boolean,
+  ): Promise<Execution> {
+    const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
+    try {
+      let steps: Step[];
+      try {
+        steps = await actionDef(action.kind).plan(action.params, ctx);
+      } catch (err) {
+        return { ok: false, steps: [], durationMs: 0, error: toSafeError(err, 'action.plan') };
+      }
+      await sink({ type: 'remediation-started', site, action, by, auto, steps: steps.map((s) => s.display) });
+      return await executePlan(steps, ctx);
+    } finally {
+      await ctx.close().catch(() => undefined);
+    }
+  }
+
+  private async verify(
+    site: string,
+    action: ProposedAction,
+    by: string,
+    sink: RemediationSink,
+    o: { pending?: PendingRecord; auto: boolean; causes?: string[] },
+  ): Promise<boolean> {
+    const cfg = this.deps.inventory.sites[site];
+    const requestedBy = o.pending?.requestedBy ?? (o.auto ? 'medic' : by);
+    const origin: RunOrigin = {
+      trigger: o.pending?.channel ? 'slack' : 'cli',
+      requestedBy,
+      ...(o.pending?.channel ? { channel: o.pending.channel } : {}),
+      ...(o.pending?.threadTs ? { threadTs: o.pending.threadTs } : {}),
+    };
+    const { timeoutSeconds, intervalSeconds } = this.deps.policy.verify;
+    const v = await verifyRecovery(
+      {
+        probe: async () => {
+          if (!cfg) return false;
+          const r = await this.deps.http.get(cfg.url, {
+            timeoutMs: 5000,
+            ...(cfg.hostHeader ? { hostHeader: cfg.hostHeader } : {}),
+          });
+          return r.status !== null && r.status < 500;
+        },
+        diagnose: () => this.deps.diagnose(site, origin),
+        clock: this.deps.clock,
+        sleep: this.deps.sleep,
+      },
+      {
+        timeoutMs: timeoutSeconds * 1000,
+        intervalMs: intervalSeconds * 1000,
+        causeIds: o.causes ?? o.pending?.causes ?? [],
+      },
+    );
+    await this.audit({
+      site,
+      pendingId: o.pending?.id ?? null,
+      event: 'verified',
+      actor: by,
+      detail: {
+        action: action.id,
+        recovered: v.recovered,
+        seconds: Math.round(v.seconds * 10) / 10,
+        attempts: v.attempts,
+        report: v.report?.id,
+      },
+    });
+    await sink({
+      type: 'remediation-verified',
+      site,
+      action,
+      recovered: v.recovered,
+      seconds: v.seconds,
+      headline: v.report?.headline ?? '',
+    });
+    if (!v.recovered && v.report) {
+      // Still failing: the newest diagnosis, with its own buttons (e.g. rollback), is the next step.
+      await sink({ type: 'report', report: v.report, approvals: await this.propose(v.report, origin) });
+    }
+    return v.recovered;
+  }
+
+  /** The exact commands, resolved on the host now (e.g. which release is previous). Runs nothing. */
+  async dryRun(
+    site: string,
+    action: ProposedAction,
+    actor: string,
+    sink: RemediationSink,
+    pendingId?: string,
+  ): Promise<void> {
+    const def = actionDefs.get(action.kind);
+    const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
+    try {
+      const steps = def ? await def.plan(action.params, ctx) : [];
+      await this.audit({
+        site,
+        pendingId: pendingId ?? null,
+        event: 'dry-run',
+        actor,
+        detail: { action: action.id, commands: steps.map((s) => s.display) },
+      });
+      await sink({ type: 'dry-run', site, action, steps: steps.map((s) => s.display) });
+    } catch (err) {
+      await sink({ type: 'dry-run', site, action, steps: [], error: toSafeError(err, 'action.plan') });
+    } finally {
+      await ctx.close().catch(() => undefined);
+    }
+  }
+}

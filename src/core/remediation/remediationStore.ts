@@ -1,0 +1,68 @@
+import type { ProposedAction } from '../model/action.js';
+import type { PendingApproval } from './approvalPolicy.js';
+
+/** A pending action as stored server-side: everything a click needs, nothing from the click. */
+export interface PendingRecord extends PendingApproval {
+  createdAt: string;
+  channel?: string | undefined;
+  threadTs?: string | undefined;
+  action: ProposedAction;
+  /** The causes that proposed it and the evidence lines they stood on (for the audit). */
+  causes: string[];
+  evidence: string[];
+}
+
+export type AuditEvent =
+  | 'proposed'
+  | 'approved'
+  | 'auto-approved'
+  | 'rejected'
+  | 'refused'
+  | 'expired'
+  | 'executed'
+  | 'verified'
+  | 'dry-run'
+  | 'breaker-open'
+  | 'breaker-closed';
+
+export interface AuditInput {
+  at: string;
+  /** `-` when a request could not be tied to a site (forged signature, unknown action id). */
+  site: string;
+  pendingId: string | null;
+  event: AuditEvent;
+  actor: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditInput {
+  seq: number;
+}
+
+/** Which automatic action a budget counts: one site, one action id. */
+export interface HealKey {
+  site: string;
+  actionId: string;
+}
+
+/** Pending approvals, the append-only audit log and the self-healing budget. */
+export interface RemediationStore {
+  createPending(p: PendingRecord): Promise<void>;
+  getPending(id: string): Promise<PendingRecord | undefined>;
+  /** Compare-and-set: true only for the one caller that moved it from `from` to `to`. */
+  transition(
+    id: string,
+    from: PendingRecord['state'],
+    to: PendingRecord['state'],
+    actor: string,
+    at: string,
+  ): Promise<boolean>;
+  /** Still pending but past their expiry. */
+  pendingDue(now: string): Promise<PendingRecord[]>;
+  audit(e: AuditInput): Promise<void>;
+  auditLog(filter: { site?: string; limit: number }): Promise<AuditEntry[]>;
+  healRuns(key: HealKey, since: string): Promise<number>;
+  recordHealRun(key: HealKey, at: string): Promise<void>;
+  breaker(key: HealKey): Promise<{ openedAt: string; reason: string } | undefined>;
+  setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined): Promise<void>;
+}
