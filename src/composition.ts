@@ -16,7 +16,7 @@ import { CheckCatalog } from './core/checks/catalog.js';
 import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
-import { type Logger, type Store, systemClock } from './core/ports.js';
+import { type Clock, type Logger, type Store, systemClock } from './core/ports.js';
 import { Remediator } from './core/remediation/remediator.js';
 
 export interface Medic {
@@ -39,7 +39,10 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(dir, 'medic.db');
 }
 
-export function createMedic(configFile: string, opts: { logLevel?: string; store?: boolean } = {}): Medic {
+export function createMedic(
+  configFile: string,
+  opts: { logLevel?: string; store?: boolean; clock?: Clock } = {},
+): Medic {
   const { config, dir } = loadConfig(configFile);
   const logger = pinoLogger(opts.logLevel ?? process.env.MEDIC_LOG_LEVEL ?? config.log.level);
   const catalog = new CheckCatalog(builtinChecks);
@@ -55,7 +58,7 @@ export function createMedic(configFile: string, opts: { logLevel?: string; store
     transports: transportFactory(logger),
     http: nodeHttpProber,
     containers: dockerEngineFactory(),
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     logger,
   };
   const diagnoser = new Diagnoser(config, playbooks, catalog, deps, undefined, store);

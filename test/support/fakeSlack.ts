@@ -32,6 +32,8 @@ export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly uploads: Array<{ id: string; content: string }> = [];
   readonly responses: Array<{ id: string; body: Record<string, unknown> }> = [];
+  /** User group id → member user ids, answered by usergroups.users.list. */
+  readonly usergroups = new Map<string, string[]>();
   readonly acks: Array<Record<string, unknown>> = [];
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -108,6 +110,8 @@ export class FakeSlack {
         return { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
+      case 'usergroups.users.list':
+        return { ok: true, users: this.usergroups.get(String(args.usergroup)) ?? [] };
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
       case 'files.getUploadURLExternal': {

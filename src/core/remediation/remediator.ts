@@ -1,4 +1,3 @@
-import { toSafeError } from '../errors.js';
 import type { ProposedAction } from '../model/action.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';

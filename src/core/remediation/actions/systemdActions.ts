@@ -6,16 +6,24 @@ const unit = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@_.:-]*$/, 'a systemd unit 
 const unitParams = z.object({ unit }).strict();
 type UnitParams = z.infer<typeof unitParams>;
 
-/** `systemctl restart`, then `systemctl is-active` must say it came up. */
+/**
+ * `systemctl reset-failed` (a unit that hit its start limit refuses to start until then), then
+ * `systemctl restart`, then `systemctl is-active` must say it came up.
+ */
 export const restartUnit: ActionDef<UnitParams> = {
   kind: 'restart-unit',
   risk: 'restart',
   params: unitParams,
   target: (p) => p.unit,
   title: (p, host) => `Restart ${p.unit} on ${host}`,
-  preview: (p) => [`systemctl restart -- ${p.unit}`, `systemctl is-active -- ${p.unit}`],
+  preview: (p) => [
+    `systemctl reset-failed -- ${p.unit}`,
+    `systemctl restart -- ${p.unit}`,
+    `systemctl is-active -- ${p.unit}`,
+  ],
   async plan(p) {
     return [
+      execStep(argv('systemctl', 'reset-failed', '--', p.unit), { privileged: true }),
       execStep(argv('systemctl', 'restart', '--', p.unit), { privileged: true, timeoutMs: 90_000 }),
       execStep(argv('systemctl', 'is-active', '--', p.unit), { privileged: true }),
     ];
