@@ -1,0 +1,131 @@
+/** In-memory fakes for remediation unit tests: store, transports, prober, clock. */
+import type { Command } from '../../src/core/command.js';
+import { toShell } from '../../src/core/command.js';
+import type { Report } from '../../src/core/model/report.js';
+import type { ExecResult, ReportSummary, Store, Transport, TransportFactory } from '../../src/core/ports.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  HealKey,
+  PendingRecord,
+  RemediationStore,
+} from '../../src/core/remediation/remediationStore.js';
+
+export class MemoryRemediationStore implements RemediationStore {
+  readonly pending = new Map<string, PendingRecord>();
+  readonly log: AuditEntry[] = [];
+  readonly runs: Array<HealKey & { at: string }> = [];
+  readonly breakers = new Map<string, { openedAt: string; reason: string }>();
+  async createPending(p: PendingRecord) {
+    this.pending.set(p.id, structuredClone(p));
+  }
+  async getPending(id: string) {
+    const p = this.pending.get(id);
+    return p && structuredClone(p);
+  }
+  async transition(id: string, from: PendingRecord['state'], to: PendingRecord['state']) {
+    const p = this.pending.get(id);
+    if (!p || p.state !== from) return false;
+    p.state = to;
+    return true;
+  }
+  async pendingDue(now: string) {
+    return [...this.pending.values()].filter((p) => p.state === 'pending' && p.expiresAt <= now);
+  }
+  async audit(e: AuditInput) {
+    this.log.push({ ...e, seq: this.log.length + 1 });
+  }
+  async auditLog(f: { site?: string; limit: number }) {
+    return this.log
+      .filter((e) => f.site === undefined || e.site === f.site)
+      .reverse()
+      .slice(0, f.limit);
+  }
+  async healRuns(key: HealKey, since: string) {
+    return this.runs.filter((r) => r.site === key.site && r.actionId === key.actionId && r.at > since).length;
+  }
+  async recordHealRun(key: HealKey, at: string) {
+    this.runs.push({ ...key, at });
+  }
+  async breaker(key: HealKey) {
+    return this.breakers.get(`${key.site}|${key.actionId}`);
+  }
+  async setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined) {
+    if (state) this.breakers.set(`${key.site}|${key.actionId}`, state);
+    else this.breakers.delete(`${key.site}|${key.actionId}`);
+  }
+  events(): string[] {
+    return this.log.map((e) => e.event);
+  }
+}
+
+/** Reports as the diagnoser stores them, newest last. */
+export class MemoryReports implements Store {
+  readonly reports: Report[] = [];
+  async saveReport(r: Report) {
+    this.reports.push(r);
+  }
+  async getReport(id: string) {
+    return this.reports.find((r) => r.id === id);
+  }
+  async history(site: string, limit: number): Promise<ReportSummary[]> {
+    return this.reports
+      .filter((r) => r.site === site)
+      .reverse()
+      .slice(0, limit)
+      .map((r) => ({
+        id: r.id,
+        site: r.site,
+        playbook: r.playbook,
+        status: r.status,
+        headline: r.headline,
+        topCause: r.causes[0]?.id ?? null,
+        startedAt: r.startedAt,
+        durationMs: r.durationMs,
+        trigger: 'slack',
+        requestedBy: null,
+      }));
+  }
+  async latestPerSite() {
+    return [];
+  }
+  async close() {}
+}
+
+/** Transports that record every command and answer from a script (default: exit 0). */
+export class RecordingTransports implements TransportFactory {
+  readonly ran: Array<{ host: string; line: string; privileged: boolean; asUser?: string }> = [];
+  answer: (line: string) => Partial<ExecResult> = () => ({});
+  open(name: string): Transport {
+    return {
+      host: name,
+      exec: async (cmd: Command, o) => {
+        const line = toShell(cmd);
+        this.ran.push({
+          host: name,
+          line,
+          privileged: Boolean(o.privileged),
+          ...(o.asUser ? { asUser: o.asUser } : {}),
+        });
+        return {
+          stdout: '',
+          stderr: '',
+          code: 0,
+          signal: null,
+          durationMs: 1,
+          timedOut: false,
+          ...this.answer(line),
+        };
+      },
+      close: async () => {},
+    };
+  }
+}
+
+export class TestClock {
+  constructor(public t = Date.parse('2026-11-22T10:00:00.000Z')) {}
+  now = () => new Date(this.t);
+  advance(ms: number) {
+    this.t += ms;
+  }
+}

@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { pickAction } from '../../../src/cliRemediate.js';
+import type { Inventory } from '../../../src/core/model/inventory.js';
+import { inventorySchema } from '../../../src/core/model/inventory.js';
+import type { Report } from '../../../src/core/model/report.js';
+import { silentLogger } from '../../../src/core/ports.js';
+import { propose } from '../../../src/core/remediation/actionCatalog.js';
+import { remediationPolicySchema } from '../../../src/core/remediation/remediationPolicy.js';
+import type { RemediationReply } from '../../../src/core/remediation/remediationReply.js';
+import { Remediator } from '../../../src/core/remediation/remediator.js';
+import {
+  MemoryRemediationStore,
+  MemoryReports,
+  RecordingTransports,
+  TestClock,
+} from '../../support/remediationKit.js';
+
+const inventory: Inventory = inventorySchema.parse({
+  hosts: { web1: { transport: 'local' } },
+  sites: { shop: { url: 'http://127.0.0.1:9/', hosts: ['web1'] } },
+});
+const restart = propose('restart-unit', 'web1', { unit: 'php8.2-fpm.service' });
+let seq = 0;
+const report = (status: Report['status'], actions = status === 'healthy' ? [] : [restart]): Report => ({
+  id: `r${++seq}`,
+  site: 'shop',
+  playbook: '502-triage',
+  status,
+  headline: status === 'healthy' ? 'shop is healthy' : 'shop is down: php8.2-fpm.service is inactive',
+  startedAt: new Date().toISOString(),
+  durationMs: 5,
+  hosts: ['web1'],
+  causes:
+    status === 'healthy'
+      ? []
+      : [
+          {
+            id: 'upstream-down',
+            title: 'php-fpm down',
+            confidence: 0.9,
+            evidence: ['connect() failed (2)'],
+            hosts: ['web1'],
+            actions,
+          },
+        ],
+  findings: [],
+  actions,
+  checks: [],
+});
+
+function setup(policy: Record<string, unknown> = {}, siteUp = () => true) {
+  const store = new MemoryRemediationStore();
+  const reports = new MemoryReports();
+  const transports = new RecordingTransports();
+  const clock = new TestClock();
+  const replies: Array<RemediationReply | { type: 'report' }> = [];
+  const remediator = new Remediator({
+    inventory,
+    policy: remediationPolicySchema.parse({
+      approvers: [{ users: ['U9', 'U7'] }, { users: ['U3'], maxRisk: 'reload' }],
+      verify: { timeoutSeconds: 5, intervalSeconds: 1 },
+      ...policy,
+    }),
+    store,
+    reports,
+    transports,
+    containers: { open: () => ({}) as never },
+    http: { get: async () => ({ status: siteUp() ? 200 : 502, durationMs: 1 }) },
+    diagnose: async () => {
+      const r = report(siteUp() ? 'healthy' : 'down');
+      await reports.saveReport(r);
+      return r;
+    },
+    clock,
+    sleep: async (ms) => clock.advance(ms),
+    newId: () => `p${++seq}`,
+    logger: silentLogger,
+  });
+  const sink = (r: RemediationReply | { type: 'report' }) => {
+    replies.push(r);
+  };
+  const diagnosed = async (status: Report['status'] = 'down') => {
+    const r = report(status);
+    await reports.saveReport(r);
+    const approvals = await remediator.propose(r, {
+      trigger: 'slack',
+      requestedBy: 'U7',
+      channel: 'C1',
+      threadTs: '1.1',
+    });
+    return { report: r, pending: approvals[restart.id] as string };
+  };
+  return { store, reports, transports, clock, replies, remediator, sink, diagnosed };
+}
+const actor = (userId: string, groups: string[] = []) => ({ userId, groups });
+
+describe('Remediator', () => {
+  it('proposes with the requester, an expiry and the exact commands in the audit', async () => {
+    const t = setup();
+    const { pending } = await t.diagnosed();
+    expect(await t.store.getPending(pending)).toMatchObject({
+      requestedBy: 'U7',
+      expiresAt: '2026-11-22T10:15:00.000Z',
+      state: 'pending',
+      causes: ['upstream-down'],
+      action: { kind: 'restart-unit', params: { unit: 'php8.2-fpm.service' } },
+    });
+    expect(t.store.log[0]?.detail.commands).toEqual(restart.preview);
+  });
+
+  it('an approver runs it once, privileged, in order; verification sees recovery', async () => {
+    let up = false;
+    const t = setup({}, () => up);
+    t.transports.answer = (line) => {
+      if (line.startsWith('systemctl restart')) up = true;
+      return {};
+    };
+    const { pending } = await t.diagnosed();
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.transports.ran.map((r) => [r.line, r.privileged])).toEqual([
+      ['systemctl reset-failed -- php8.2-fpm.service', true],
+      ['systemctl restart -- php8.2-fpm.service', true],
+      ['systemctl is-active -- php8.2-fpm.service', true],
+    ]);
+    expect(t.replies.map((r) => r.type)).toEqual([
+      'remediation-started',
+      'remediation-done',
+      'remediation-verified',
+    ]);
+    expect(t.replies.at(-1)).toMatchObject({ recovered: true });
+    expect(t.store.events()).toEqual(['proposed', 'approved', 'executed', 'verified']);
+    expect((await t.store.getPending(pending))?.state).toBe('executed');
+  });
+
+  it('refuses a risk above the approver’s, changes nothing, and audits it', async () => {
+    const t = setup();
+    const { pending } = await t.diagnosed();
+    await t.remediator.approve(pending, actor('U3'), t.sink);
+    expect(t.replies).toEqual([
+      expect.objectContaining({ type: 'remediation-refused', code: 'risk-too-high' }),
+    ]);
+    expect(t.transports.ran).toEqual([]);
+    expect((await t.store.getPending(pending))?.state).toBe('pending');
+  });
+
+  it('a failed step stops the plan: no verification, the audit says which exit code', async () => {
+    const t = setup();
+    t.transports.answer = (line) =>
+      line.startsWith('systemctl restart') ? { code: 1, stderr: 'Job failed' } : {};
+    const { pending } = await t.diagnosed();
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.transports.ran).toHaveLength(2);
+    const executed = t.store.log.find((e) => e.event === 'executed');
+    expect(executed?.detail).toMatchObject({ ok: false, steps: [{ code: 0 }, { code: 1 }] });
+    expect(t.replies.map((r) => r.type)).toEqual(['remediation-started', 'remediation-done']);
+  });
+
+  it('still failing: says so and offers the next step, still under four-eyes for the requester', async () => {
+    const t = setup({}, () => false);
+    const { pending } = await t.diagnosed();
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.replies.find((r) => r.type === 'remediation-verified')).toMatchObject({ recovered: false });
+    const next = t.replies.at(-1) as { type: 'report'; approvals: Record<string, string> };
+    expect(next.type).toBe('report');
+    const followUp = next.approvals[restart.id] as string;
+    expect((await t.store.getPending(followUp))?.requestedBy).toBe('U7');
+    await t.remediator.approve(followUp, actor('U7'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-refused', code: 'self-approval' });
+  });
+
+  it('expires what nobody decided in time (audited once), and refuses it afterwards', async () => {
+    const t = setup();
+    const { pending } = await t.diagnosed();
+    t.clock.advance(15 * 60_000);
+    expect(await t.remediator.expireDue()).toBe(1);
+    expect(await t.remediator.expireDue()).toBe(0);
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.store.events()).toEqual(['proposed', 'expired', 'refused']);
+    expect(t.transports.ran).toEqual([]);
+  });
+
+  it('reject: the requester or an approver, once; others are refused', async () => {
+    const t = setup();
+    const { pending } = await t.diagnosed();
+    await t.remediator.reject(pending, actor('U5'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ code: 'not-approver' });
+    await t.remediator.reject(pending, actor('U3'), t.sink); // approver, even if the risk is above theirs
+    expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-rejected', by: 'U3' });
+    await t.remediator.reject(pending, actor('U7'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ code: 'already-decided' });
+  });
+});
+
+describe('self-healing budget', () => {
+  const rule = { cause: 'upstream-down', action: 'restart-unit', maxRuns: 2, windowMinutes: 60 };
+
+  it('heals twice, then opens the breaker and tells humans; it stays open until a human fixes it', async () => {
+    let up = false;
+    const t = setup({ selfHealing: [rule] }, () => up);
+    t.transports.answer = (line) => {
+      if (line.startsWith('systemctl restart')) up = true;
+      return {};
+    };
+    const heal = async () => {
+      up = false;
+      const r = report('down');
+      await t.reports.saveReport(r);
+      return t.remediator.healer.afterDiagnosis(r, { trigger: 'schedule' }, t.sink);
+    };
+    expect(await heal()).toBe('healed');
+    t.clock.advance(10 * 60_000);
+    expect(await heal()).toBe('healed');
+    t.clock.advance(10 * 60_000);
+    expect(await heal()).toBe('paused');
+    expect(t.replies.at(-1)).toMatchObject({ type: 'heal-paused', opened: true });
+    t.clock.advance(3 * 60 * 60_000); // the window has passed, the breaker has not
+    expect(await heal()).toBe('paused');
+    expect(t.replies.at(-1)).toMatchObject({ type: 'heal-paused', opened: false });
+    expect(t.store.events().filter((e) => e === 'auto-approved')).toHaveLength(2);
+
+    up = false;
+    const { pending } = await t.diagnosed();
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.store.events()).toContain('breaker-closed');
+    expect(await heal()).toBe('healed');
+  });
+
+  it('only the kind, target and site the rule names; never a healthy site', async () => {
+    const t = setup({ selfHealing: [{ ...rule, target: 'nginx.service' }] });
+    expect(await t.remediator.healer.afterDiagnosis(report('down'), { trigger: 'slack' }, t.sink)).toBe(
+      'none',
+    );
+    const t2 = setup({ selfHealing: [{ ...rule, sites: ['api'] }] });
+    expect(await t2.remediator.healer.afterDiagnosis(report('down'), { trigger: 'slack' }, t2.sink)).toBe(
+      'none',
+    );
+    const t3 = setup({ selfHealing: [rule] });
+    expect(await t3.remediator.healer.afterDiagnosis(report('healthy'), { trigger: 'slack' }, t3.sink)).toBe(
+      'none',
+    );
+    expect([...t.transports.ran, ...t2.transports.ran, ...t3.transports.ran]).toEqual([]);
+  });
+
+  it('rejects rules for risky kinds in the config schema', () => {
+    const bad = remediationPolicySchema.safeParse({ selfHealing: [{ ...rule, action: 'rollback-symlink' }] });
+    expect(bad.success).toBe(false);
+  });
+});
+
+describe('medic remediate picks an action', () => {
+  const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
+  it('by id, number, unique kind or prefix; ambiguity lists', () => {
+    expect(pickAction([restart, rb], restart.id)).toBe(restart);
+    expect(pickAction([restart, rb], '2')).toBe(rb);
+    expect(pickAction([restart, rb], 'rollback')).toBe(rb);
+    expect(pickAction([restart, rb], 'restart-unit:web1')).toBe(restart);
+    expect(pickAction([restart, rb], 'r')).toEqual([restart, rb]);
+    expect(pickAction([restart, rb], 'nope')).toEqual([]);
+  });
+});
