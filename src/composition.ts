@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cronerNextRun } from './adapters/cron/cronerNextRun.js';
 import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
 import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';
 import { pinoLogger } from './adapters/log/pinoLogger.js';
@@ -18,6 +19,10 @@ import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
 import { type Clock, type Logger, type Store, systemClock } from './core/ports.js';
 import { Remediator } from './core/remediation/remediator.js';
+import { type Schedule, scheduleFromConfig } from './core/scheduler/schedule.js';
+import { ScheduledDiagnoses } from './core/scheduler/scheduledDiagnoses.js';
+import { Scheduler } from './core/scheduler/scheduler.js';
+import { systemTimers } from './core/scheduler/timers.js';
 
 export interface Medic {
   config: MedicConfig;
@@ -31,6 +36,11 @@ export interface Medic {
   store: Store | undefined;
   /** Approvals, execution, verification, audit, self-healing (needs the store). */
   remediator: Remediator | undefined;
+  /** Scheduled playbook runs (needs the store); started by `serve`. */
+  scheduler: Scheduler | undefined;
+  scheduled: ScheduledDiagnoses | undefined;
+  /** The schedules declared in medic.yaml, as the scheduler keeps them. */
+  configuredSchedules: Schedule[];
 }
 
 /** Default store file: $MEDIC_STATE_DIR, else $XDG_STATE_HOME/medic, else ~/.local/state/medic. */
@@ -74,6 +84,52 @@ export function createMedic(
         newId: randomUUID,
       })
     : undefined;
-  const conversation = new Conversation(config, playbooks, diagnoser, logger, store, remediator);
-  return { config, configFile, logger, catalog, playbooks, diagnoser, conversation, store, remediator };
+  const scheduled = store
+    ? new ScheduledDiagnoses({
+        diagnoser,
+        store,
+        remediator,
+        defaultChannel: config.slack.channels[0],
+        logger,
+      })
+    : undefined;
+  const scheduler =
+    store && scheduled
+      ? new Scheduler({
+          clock: deps.clock,
+          timers: systemTimers,
+          nextRun: cronerNextRun,
+          store: store.schedules,
+          run: scheduled.run,
+          notify: scheduled.notify,
+          logger,
+        })
+      : undefined;
+  const configuredSchedules = config.schedules.map((e) =>
+    scheduleFromConfig(e, deps.clock.now().toISOString()),
+  );
+  const conversation = new Conversation(
+    config,
+    playbooks,
+    diagnoser,
+    logger,
+    store,
+    remediator,
+    scheduler,
+    deps.clock,
+  );
+  return {
+    config,
+    configFile,
+    logger,
+    catalog,
+    playbooks,
+    diagnoser,
+    conversation,
+    store,
+    remediator,
+    scheduler,
+    scheduled,
+    configuredSchedules,
+  };
 }

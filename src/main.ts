@@ -2,6 +2,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
+import { consolePoster } from './adapters/console/consolePoster.js';
 import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { createMedic } from './composition.js';
 import { systemClock } from './core/ports.js';
@@ -32,8 +33,13 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     );
     await bot.start();
     medic.logger.info({ mode: settings.mode, port: bot.httpPort() }, 'Medic is connected to Slack');
+    if (medic.scheduler && medic.scheduled) {
+      medic.scheduled.attach(medic.scheduler, bot.poster);
+      await medic.scheduler.start(medic.configuredSchedules);
+    }
     const shutdown = async (signal: string) => {
       medic.logger.info({ signal }, 'stopping');
+      await medic.scheduler?.stop().catch(() => undefined);
       await bot.stop().catch(() => undefined);
       await medic.store?.close();
       process.exit(0);
@@ -42,12 +48,17 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     process.once('SIGINT', () => void shutdown('SIGINT'));
     return;
   }
+  if (medic.scheduler && medic.scheduled) {
+    medic.scheduled.attach(medic.scheduler, consolePoster(process.stdout), 'console');
+    await medic.scheduler.start(medic.configuredSchedules);
+  }
   await consoleChat(medic.conversation, {
     input: process.stdin,
     output: process.stdout,
     color: Boolean(process.stdout.isTTY),
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
   });
+  await medic.scheduler?.stop();
   await medic.store?.close();
 }
 

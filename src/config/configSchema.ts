@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inventorySchema } from '../core/model/inventory.js';
 import { remediationPolicySchema } from '../core/remediation/remediationPolicy.js';
+import { scheduleConfigSchema } from '../core/scheduler/schedule.js';
 
 /** medic.yaml: the inventory plus Medic's own settings. */
 export const configSchema = inventorySchema
@@ -32,6 +33,8 @@ export const configSchema = inventorySchema
       .default({}),
     /** Who approves actions, how recovery is verified, what heals by itself (see README). */
     remediation: remediationPolicySchema.default(remediationPolicySchema.parse({})),
+    /** Playbooks run on a cron schedule; they speak only when something changes. */
+    schedules: z.array(scheduleConfigSchema).default([]),
     log: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .strict()

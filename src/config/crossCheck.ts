@@ -1,4 +1,6 @@
+import { cronerValidateCron } from '../adapters/cron/cronerNextRun.js';
 import { serviceKinds } from '../core/checks/serviceKinds.js';
+import { toSafeError } from '../core/errors.js';
 import { actionDefs, rollbackKinds } from '../core/remediation/actionCatalog.js';
 import type { MedicConfig } from './configSchema.js';
 
@@ -111,6 +113,15 @@ export function crossCheck(config: MedicConfig): PathProblem[] {
   });
   config.remediation?.selfHealing?.forEach((r, i) => {
     knownSites(r.sites, ['remediation', 'selfHealing', i, 'sites']);
+  });
+  config.schedules?.forEach((entry, i) => {
+    if (!siteNames.includes(entry.site))
+      problems.push({ path: ['schedules', i, 'site'], message: `unknown site "${entry.site}"` });
+    try {
+      cronerValidateCron(entry.cron, entry.timezone ?? 'UTC');
+    } catch (err) {
+      problems.push({ path: ['schedules', i, 'cron'], message: toSafeError(err).message });
+    }
   });
   return problems;
 }

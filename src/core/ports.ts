@@ -78,6 +78,8 @@ export interface ContainerEngine {
   stop(id: string, stopTimeoutSec: number): Promise<void>;
   start(id: string): Promise<void>;
   rename(id: string, name: string): Promise<void>;
+  /** POST /containers/{id}/update (e.g. its restart policy). */
+  update(id: string, body: Record<string, unknown>): Promise<void>;
   remove(id: string): Promise<void>;
   /** POST /containers/create with the API's own body; returns the new id. */
   create(name: string, body: Record<string, unknown>): Promise<string>;

@@ -233,7 +233,9 @@ describe('rollback-container on a real fleet host', () => {
     // The bad release is kept, stopped, under <name>-medic-<time>: rolling forward is a rename away.
     const kept = await keptContainers();
     expect(kept).toHaveLength(1);
-    expect(kept[0]).toMatch(new RegExp(`^${container}-medic-\\d{14}$`));
+    expect(kept[0]).toMatch(new RegExp(`^${container}-medic-\\d{14}-[0-9a-f]{4}$`));
+    // Its restart policy is off, so a daemon restart cannot bring the bad release back.
+    expect(await inspect(kept[0] as string, '{{.HostConfig.RestartPolicy.Name}}')).toBe('no');
     expect(await inspect(kept[0] as string, '{{.Id}}')).toBe(oldId);
     expect(await inspect(kept[0] as string, '{{.Config.Image}}')).toBe(V2);
     expect(await inspect(kept[0] as string, '{{.State.Running}}')).toBe('false');

@@ -11,6 +11,8 @@ export interface ApiCall {
   args: Record<string, unknown>;
   at: number;
   status: number;
+  /** What the fake answered (e.g. the ts of a posted message). */
+  answer?: Record<string, unknown>;
 }
 
 function tryJson(v: string): unknown {
@@ -84,13 +86,15 @@ export class FakeSlack {
     const method = url.pathname.replace(/^\/api\//, '');
     const args = parseBody(req, body);
     const retry = this.limited.get(method);
-    this.calls.push({ method, args, at: Date.now(), status: retry === undefined ? 200 : 429 });
+    const call: ApiCall = { method, args, at: Date.now(), status: retry === undefined ? 200 : 429 };
+    this.calls.push(call);
     if (retry !== undefined) {
       this.limited.delete(method);
       json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retry) });
       return;
     }
-    json(200, this.answer(method, args));
+    call.answer = this.answer(method, args);
+    json(200, call.answer);
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

@@ -14,7 +14,7 @@ export interface RemediationBot {
   medic: Medic;
   bot: ReturnType<typeof createSlackBot>;
   port: number;
-  /** POST an event (JSON) or a click (`payload=` form), signed unless headers are given; the HTTP status. */
+  /** POST an event (JSON) or a form (slash command, click `payload=`), signed unless headers are given; the HTTP status. */
   send(body: string, headers?: Record<string, string>): Promise<number>;
   /** A signed click on one of a report's buttons. */
   click(
@@ -57,9 +57,8 @@ export async function startRemediationBot(
   await bot.start();
   const port = bot.httpPort() ?? 0;
   const send = async (body: string, headers = sign(SECRET, body)) => {
-    const form = body.startsWith('payload=');
-    return (await post(port, body, form ? 'application/x-www-form-urlencoded' : 'application/json', headers))
-      .status;
+    const type = body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded';
+    return (await post(port, body, type, headers)).status;
   };
   return {
     medic,

@@ -1,6 +1,9 @@
 import type { Reply } from '../../core/conversation/reply.js';
+import type { RemediationReply } from '../../core/remediation/remediationReply.js';
+import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
 import { renderRemediationText } from './renderRemediationText.js';
 import { renderReportText, type TextStyle } from './renderReportText.js';
+import { renderScheduleText } from './renderScheduleText.js';
 
 /** Every conversation reply as terminal text (null: nothing worth printing). Pure. */
 export function renderReplyText(reply: Reply, style: TextStyle = { color: false }): string | null {
@@ -62,6 +65,8 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
     case 'error':
       return `Error (${reply.code}): ${reply.message}`;
     default:
-      return renderRemediationText(reply);
+      return reply.type.startsWith('schedule')
+        ? renderScheduleText(reply as ScheduleNotice)
+        : renderRemediationText(reply as RemediationReply);
   }
 }

@@ -153,6 +153,12 @@ export class DockerEngine implements ContainerEngine {
     return this.call(() => this.docker.getContainer(id).rename({ name }));
   }
 
+  update(id: string, body: Record<string, unknown>): Promise<void> {
+    return this.call(async () => {
+      await this.docker.getContainer(id).update(body);
+    });
+  }
+
   remove(id: string): Promise<void> {
     return this.call(() => this.docker.getContainer(id).remove({ force: true }));
   }

@@ -1,6 +1,9 @@
 import type { Reply } from '../../core/conversation/reply.js';
+import type { RemediationReply } from '../../core/remediation/remediationReply.js';
+import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
 import { type Block, clip, escapeMrkdwn, LIMITS } from './blockLimits.js';
 import { remediationMessage } from './remediationBlocks.js';
+import { scheduleMessage } from './scheduleBlocks.js';
 
 export interface SlackMessage {
   text: string;
@@ -110,6 +113,8 @@ export function replyMessage(reply: Reply, command = '/medic'): SlackMessage | n
     case 'report':
       return null;
     default:
-      return remediationMessage(reply);
+      return reply.type.startsWith('schedule')
+        ? scheduleMessage(reply as ScheduleNotice)
+        : remediationMessage(reply as RemediationReply);
   }
 }

@@ -1,8 +1,10 @@
 import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
+import type { Reply } from '../../core/conversation/reply.js';
 import { MedicError } from '../../core/errors.js';
 import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
+import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { escapeMrkdwn } from './blockLimits.js';
 import { ChannelThrottle } from './channelThrottle.js';
 import { registerRemediation } from './remediationListeners.js';
@@ -220,6 +222,26 @@ export function createSlackBot(
         sweep.unref();
       }
     },
+    /** Where scheduled runs speak: a root message per incident, the rest in its thread. */
+    poster: {
+      async open(channel: string, text: string) {
+        const res = await throttle.run(channel, () => app.client.chat.postMessage({ channel, text }));
+        return { channel, ts: String(res.ts) };
+      },
+      sink: (thread: { channel: string; ts: string }) =>
+        reporter({ channel: thread.channel, threadTs: thread.ts }).sink,
+      async notice(channel: string, reply: Reply) {
+        const message = replyMessage(reply, settings.command);
+        if (!message) return;
+        await throttle.run(channel, () =>
+          app.client.chat.postMessage({
+            channel,
+            text: message.text,
+            ...(message.blocks ? { blocks: message.blocks as never } : {}),
+          }),
+        );
+      },
+    } satisfies IncidentPoster,
     /** The HTTP receiver's port (after start, e.g. when started on port 0). */
     httpPort(): number | undefined {
       const server = (app as unknown as { receiver?: { server?: { address(): unknown } } }).receiver?.server;

@@ -1,3 +1,5 @@
+import { schedulesMigration } from './schedulesMigration.js';
+
 /** Schema versions, applied in order inside a transaction; never edit a released one. */
 export const migrations: readonly string[] = [
   `CREATE TABLE reports (
@@ -56,4 +58,5 @@ export const migrations: readonly string[] = [
      reason    TEXT NOT NULL,
      PRIMARY KEY (site, action_id)
    );`,
+  schedulesMigration,
 ];

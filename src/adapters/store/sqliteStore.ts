@@ -6,6 +6,7 @@ import type { Report } from '../../core/model/report.js';
 import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
 import { migrations } from './migrations.js';
 import { SqliteApprovals } from './sqliteApprovals.js';
+import { SqliteSchedules } from './sqliteSchedules.js';
 
 interface Row {
   id: string;
@@ -41,6 +42,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Pending approvals and the audit log (remediation), in the same file. */
   readonly approvals: SqliteApprovals;
+  /** Schedules and their runtime state (scheduler). */
+  readonly schedules: SqliteSchedules;
 
   constructor(path: string) {
     try {
@@ -54,6 +57,7 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       this.migrate();
       this.approvals = new SqliteApprovals(this.db);
+      this.schedules = new SqliteSchedules(this.db);
     } catch (err) {
       this.db.close();
       throw new MedicError('store.open', `the store at ${path} cannot be used (read-only or corrupt?)`, {

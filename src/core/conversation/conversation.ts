@@ -2,13 +2,15 @@ import type { Diagnoser } from '../engine/diagnoser.js';
 import { toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Playbook } from '../playbooks/playbook.js';
-import type { Logger, RunOrigin, Store } from '../ports.js';
+import { type Clock, type Logger, type RunOrigin, type Store, systemClock } from '../ports.js';
 import type { Approvals } from '../remediation/remediationReply.js';
 import type { Remediator } from '../remediation/remediator.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import { parseIntent } from './parseIntent.js';
 import type { Reply, ReplySink } from './reply.js';
 import { resolveSite, type SiteMatch } from './resolveSite.js';
 import { RunCoalescer } from './runCoalescer.js';
+import { scheduleCommand } from './scheduleCommands.js';
 
 /**
  * The chat-independent conversation: a line of text in, neutral replies out. The console
@@ -24,6 +26,8 @@ export class Conversation {
     private readonly logger: Logger,
     private readonly store?: Store,
     private readonly remediator?: Remediator,
+    private readonly scheduler?: Scheduler,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** One set of pending approvals per report, however many threads joined its run. */
@@ -88,6 +92,19 @@ export class Conversation {
           entries: (await this.store?.history(match.site, 10)) ?? [],
         });
       }
+      case 'schedule':
+        return reply(
+          await scheduleCommand(
+            intent,
+            {
+              scheduler: this.scheduler,
+              inventory: this.inventory,
+              playbooks: this.playbooks,
+              now: this.clock.now(),
+            },
+            origin,
+          ),
+        );
       case 'audit': {
         let site: string | undefined;
         if (intent.query) {

@@ -7,6 +7,18 @@ export type Intent =
   | { type: 'status' }
   | { type: 'history'; query: string }
   | { type: 'audit'; query: string | undefined }
+  | { type: 'schedule'; op: 'list' }
+  | { type: 'schedule'; op: 'pause' | 'resume' | 'remove' | 'run'; id: string }
+  | {
+      type: 'schedule';
+      op: 'add';
+      cron: string;
+      playbook: string;
+      query: string;
+      channel?: string;
+      timezone?: string;
+    }
+  | { type: 'schedule'; op: 'bad'; text: string }
   | { type: 'unknown'; text: string };
 
 const symptom =
@@ -25,6 +37,7 @@ export function parseIntent(raw: string): Intent {
   if (/^playbooks?$/.test(lower)) return { type: 'playbooks' };
   if (/^(sites|list)$/.test(lower)) return { type: 'sites' };
   if (lower === 'status') return { type: 'status' };
+  if (/^schedules?\b/i.test(text)) return parseSchedule(text);
   const audit = /^audit(?:\s+(.+))?$/i.exec(text);
   if (audit) return { type: 'audit', query: audit[1] };
   const history = /^history\s+(.+)$/i.exec(text);
@@ -38,4 +51,36 @@ export function parseIntent(raw: string): Intent {
   }
   if (symptom.test(text) || urlOrDomain.test(text)) return { type: 'diagnose', query: text };
   return { type: 'unknown', text };
+}
+
+/**
+ * `schedule list`, `schedule pause|resume|remove|run <id>`,
+ * `schedule add "<cron>" 502-triage shop [#channel] [tz=Europe/Berlin]`.
+ */
+function parseSchedule(text: string): Intent {
+  const t = text.replace(/[“”]/g, '"').replace(/^schedules?\s*/i, '');
+  if (t === '' || /^(list|ls)$/i.test(t)) return { type: 'schedule', op: 'list' };
+  const one = /^(pause|resume|remove|delete|run)\s+([A-Za-z0-9_.-]+)$/i.exec(t);
+  if (one?.[1] && one[2]) {
+    const op = one[1].toLowerCase();
+    return { type: 'schedule', op: op === 'delete' ? 'remove' : (op as 'pause'), id: one[2] };
+  }
+  const add = /^add\s+"([^"]+)"\s+([a-z0-9-]+)\s+(\S+)((?:\s+\S+)*)$/i.exec(t);
+  if (add?.[1] && add[2] && add[3]) {
+    const extra = (add[4] ?? '').trim().split(/\s+/).filter(Boolean);
+    const channel = extra
+      .map((w) => /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]+)$/.exec(w))
+      .find(Boolean);
+    const tz = extra.find((w) => w.startsWith('tz='))?.slice(3);
+    return {
+      type: 'schedule',
+      op: 'add',
+      cron: add[1].trim(),
+      playbook: add[2].toLowerCase(),
+      query: add[3],
+      ...(channel ? { channel: (channel[1] ?? channel[2]) as string } : {}),
+      ...(tz ? { timezone: tz } : {}),
+    };
+  }
+  return { type: 'schedule', op: 'bad', text };
 }

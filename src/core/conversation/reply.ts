@@ -2,6 +2,7 @@ import type { ProgressEvent } from '../engine/progress.js';
 import type { Report } from '../model/report.js';
 import type { ReportSummary } from '../ports.js';
 import type { Approvals, RemediationReply } from '../remediation/remediationReply.js';
+import type { ScheduleNotice } from '../scheduler/scheduleNotice.js';
 
 /** Neutral messages the conversation core sends back; each chat adapter renders them. */
 export type Reply =
@@ -18,6 +19,7 @@ export type Reply =
   | { type: 'history'; site: string; entries: ReportSummary[] }
   | { type: 'status'; running: string[]; latest: ReportSummary[]; sites: string[] }
   | { type: 'error'; code: string; message: string }
-  | RemediationReply;
+  | RemediationReply
+  | ScheduleNotice;
 
 export type ReplySink = (reply: Reply) => void | Promise<void>;

@@ -110,7 +110,16 @@ describe('containerFindings', () => {
 const no = async () => {
   throw new Error('not used by checks');
 };
-const unused = { restart: no, stop: no, start: no, rename: no, remove: no, create: no, images: no };
+const unused = {
+  restart: no,
+  stop: no,
+  start: no,
+  rename: no,
+  update: no,
+  remove: no,
+  create: no,
+  images: no,
+};
 
 describe('dockerContainer check', () => {
   const engine = (names: string[]): ContainerEngine => ({

@@ -91,6 +91,8 @@ describe('rollback-container', () => {
     expect(previousImage('shop:v3', 'sha:v3', images)).toBe('shop:v2');
     expect(previousImage('shop:v2', 'sha:v2', images)).toBe('shop:v1');
     expect(previousImage('shop:v1', 'sha:v1', images)).toBeUndefined();
+    // The running build is no longer tagged (its tag moved on): refuse rather than guess.
+    expect(previousImage('shop:v3', 'sha:gone', images)).toBeUndefined();
     expect(repoOf('registry:5000/team/shop:v2')).toBe('registry:5000/team/shop');
     expect(repoOf('shop@sha256:abc')).toBe('shop');
   });
@@ -128,17 +130,20 @@ describe('rollback-container', () => {
         if (id === 'new1') throw new Error('port is already allocated');
       },
       remove: async (id: string) => void calls.push(`remove ${id}`),
+      update: async (id: string, body: unknown) => void calls.push(`update ${id} ${JSON.stringify(body)}`),
     } as unknown as ContainerEngine;
     await expect(recreateWithImage(engine, 'shop', inspect, 'shop:v2', 5)).rejects.toThrow(
       'port is already allocated',
     );
-    expect(calls.map((c) => c.replace(/shop-medic-\d+/, 'shop-medic-T'))).toEqual([
+    expect(calls.map((c) => c.replace(/shop-medic-\d+-[0-9a-f]+/, 'shop-medic-T'))).toEqual([
       'stop abcdef123456789',
+      'update abcdef123456789 {"RestartPolicy":{"Name":"no"}}',
       'rename abcdef123456789 shop-medic-T',
       'create shop',
       'start new1',
       'remove new1',
       'rename abcdef123456789 shop',
+      'update abcdef123456789 {"RestartPolicy":{"Name":"always"}}',
       'start abcdef123456789',
     ]);
   });

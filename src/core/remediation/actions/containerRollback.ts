@@ -19,7 +19,8 @@ export function repoOf(image: string): string {
 export function previousImage(currentRef: string, currentId: string, images: unknown[]): string | undefined {
   const rows = images as ImageRow[];
   const repo = repoOf(currentRef);
-  const current = rows.find((r) => r.Id === currentId || r.RepoTags?.includes(currentRef));
+  // By id only: a tag may have moved on to a newer build than the one running.
+  const current = rows.find((r) => r.Id === currentId);
   if (!current || current.Created === undefined) return undefined;
   const older = rows
     .filter((r) => r.Id !== current.Id && (r.Created ?? Infinity) < (current.Created as number))
@@ -57,11 +58,13 @@ export function createBodyLike(inspect: Record<string, unknown>, image: string):
   };
 }
 
-const stamp = () => new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+const stamp = () =>
+  `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${Math.random().toString(16).slice(2, 6)}`;
 
 /**
- * Stop `name`, keep it as `name-medic-<time>`, create and start `name` from `image` with the
- * same config. If the new one cannot be created or started, the old one is put back and started.
+ * Stop `name`, keep it as `name-medic-<time>` with its restart policy off (so a daemon restart
+ * does not bring the bad release back beside the new one), create and start `name` from `image`
+ * with the same config. If anything fails, the old one is put back as it was and started.
  * Returns the name the old container is kept under.
  */
 export async function recreateWithImage(
@@ -73,17 +76,22 @@ export async function recreateWithImage(
 ): Promise<string> {
   const kept = `${name}-medic-${stamp()}`;
   const oldId = String(inspect.Id ?? name);
-  await engine.stop(oldId, stopTimeoutSec);
-  await engine.rename(oldId, kept);
+  const policy = ((inspect.HostConfig ?? {}) as { RestartPolicy?: unknown }).RestartPolicy ?? { Name: 'no' };
+  let renamed = false;
   let newId: string | undefined;
   try {
+    await engine.stop(oldId, stopTimeoutSec);
+    await engine.update(oldId, { RestartPolicy: { Name: 'no' } });
+    await engine.rename(oldId, kept);
+    renamed = true;
     newId = await engine.create(name, createBodyLike(inspect, image));
     await engine.start(newId);
     return kept;
   } catch (err) {
     if (newId) await engine.remove(newId).catch(() => undefined);
-    await engine.rename(oldId, name);
-    await engine.start(oldId);
+    if (renamed) await engine.rename(oldId, name).catch(() => undefined);
+    await engine.update(oldId, { RestartPolicy: policy }).catch(() => undefined);
+    await engine.start(oldId).catch(() => undefined);
     throw err;
   }
 }

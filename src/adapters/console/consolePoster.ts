@@ -1,0 +1,20 @@
+import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
+import { renderReplyText } from './renderReplyText.js';
+
+/** Scheduled runs in the console: each incident gets a header, then its messages. */
+export function consolePoster(out: NodeJS.WritableStream): IncidentPoster {
+  let n = 0;
+  const print = (text: string | null) => {
+    if (text) out.write(`\n${text}\n`);
+  };
+  return {
+    async open(channel, text) {
+      print(`=== ${text.replace(/[*`]|:[a-z_]+:/g, '').trim()}`);
+      return { channel, ts: String(++n) };
+    },
+    sink: () => (reply) => print(renderReplyText(reply)),
+    async notice(_channel, reply) {
+      print(renderReplyText(reply));
+    },
+  };
+}

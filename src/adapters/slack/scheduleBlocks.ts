@@ -1,0 +1,47 @@
+import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
+import { clip, escapeMrkdwn, LIMITS } from './blockLimits.js';
+import type { SlackMessage } from './remediationBlocks.js';
+
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+const dur = (s: number) =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+
+/** Schedule notices as Slack messages. Pure. */
+export function scheduleMessage(n: ScheduleNotice): SlackMessage {
+  const id = 'scheduleId' in n ? `\`${n.scheduleId}\`` : '';
+  switch (n.type) {
+    case 'schedule-reminder':
+      return {
+        text: `:hourglass: *${escapeMrkdwn(n.site)}* still failing since ${when(n.since)} (${id}): ${escapeMrkdwn(n.headline)}`,
+      };
+    case 'schedule-recovered':
+      return {
+        text: `:large_green_circle: *${escapeMrkdwn(n.site)}* recovered (${id}); it was failing for ${dur(n.seconds)} since ${when(n.since)}.`,
+      };
+    case 'schedule-slow-run':
+      return {
+        text: `:turtle: ${id} on ${escapeMrkdwn(n.site)} is still running after ${dur(n.runningForMs / 1000)}; the next run was skipped, not stacked.`,
+      };
+    case 'schedule-missed':
+      return {
+        text: `:zzz: ${id} on ${escapeMrkdwn(n.site)} missed ${n.count}${n.capped ? '+' : ''} run(s) between ${when(n.from)} and ${when(n.to)} while Medic was down; they are not replayed.`,
+      };
+    case 'schedule-failed':
+      return {
+        text: `:warning: ${id} on ${escapeMrkdwn(n.site)} could not run: ${escapeMrkdwn(clip(n.message, 500))} (\`${n.code}\`)`,
+      };
+    case 'schedules': {
+      const lines = n.schedules.map(
+        (s) =>
+          `• \`${s.id}\` · \`${escapeMrkdwn(s.cron)}\` ${s.timezone} · ${escapeMrkdwn(s.playbook ?? 'site default')} on *${escapeMrkdwn(s.site)}*${s.channel ? ` → <#${s.channel}>` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt) : '—'}`} · ${s.status} · ${s.source}`,
+      );
+      const text = [n.note ? escapeMrkdwn(n.note) : '', lines.length ? lines.join('\n') : 'No schedules.']
+        .filter(Boolean)
+        .join('\n');
+      return {
+        text: clip(text, LIMITS.fallbackText),
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } }],
+      };
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { MedicError, toSafeError } from '../errors.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Playbook } from '../playbooks/playbook.js';
+import type { RunOrigin } from '../ports.js';
+import { defaultScheduleId, isTimeZone, type Schedule } from '../scheduler/schedule.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Intent } from './parseIntent.js';
+import type { Reply } from './reply.js';
+import { resolveSite } from './resolveSite.js';
+
+type ScheduleIntent = Extract<Intent, { type: 'schedule' }>;
+
+/** `schedule …` from chat: list, add (validated before it is stored), pause, resume, remove, run. */
+export async function scheduleCommand(
+  intent: ScheduleIntent,
+  deps: {
+    scheduler: Scheduler | undefined;
+    inventory: Inventory;
+    playbooks: ReadonlyMap<string, Playbook>;
+    now: Date;
+  },
+  origin: RunOrigin,
+): Promise<Reply> {
+  const { scheduler } = deps;
+  if (!scheduler)
+    return { type: 'error', code: 'schedule.off', message: 'schedules need the store; none is open' };
+  try {
+    switch (intent.op) {
+      case 'list':
+        return list(scheduler);
+      case 'bad':
+        return {
+          type: 'error',
+          code: 'schedule.usage',
+          message:
+            'usage: schedule add "*/5 * * * *" <playbook> <site> [#channel] [tz=Europe/Berlin] | schedule list | schedule pause|resume|remove|run <id>',
+        };
+      case 'add': {
+        const match = resolveSite(intent.query, deps.inventory);
+        if (match.type !== 'site')
+          throw new MedicError('site.unknown', `no single site matches "${intent.query}"`);
+        if (!deps.playbooks.has(intent.playbook))
+          throw new MedicError('playbook.unknown', `no playbook "${intent.playbook}"`);
+        const timezone = intent.timezone ?? 'UTC';
+        if (!isTimeZone(timezone))
+          throw new MedicError('schedule.timezone', `"${timezone}" is not a time zone`);
+        const channel = intent.channel ?? origin.channel;
+        const schedule: Schedule = {
+          id: defaultScheduleId({ site: match.site, playbook: intent.playbook, cron: intent.cron, timezone }),
+          cron: intent.cron,
+          timezone,
+          site: match.site,
+          playbook: intent.playbook,
+          ...(channel ? { channel } : {}),
+          remindEveryMinutes: 60,
+          paused: false,
+          source: 'chat',
+          ...(origin.requestedBy ? { createdBy: origin.requestedBy } : {}),
+          createdAt: deps.now.toISOString(),
+        };
+        await scheduler.add(schedule);
+        return list(
+          scheduler,
+          `Added \`${schedule.id}\`: ${intent.playbook} on ${match.site} at \`${intent.cron}\` (${timezone}).`,
+        );
+      }
+      default: {
+        const view = scheduler.list().find((v) => v.schedule.id === intent.id);
+        if (!view) throw new MedicError('schedule.unknown', `there is no schedule "${intent.id}"`);
+        if (intent.op === 'remove' && view.schedule.source === 'config') {
+          throw new MedicError(
+            'schedule.config',
+            `"${intent.id}" is declared in medic.yaml: pause it, or remove it there`,
+          );
+        }
+        if (intent.op === 'run') {
+          const started = await scheduler.runNow(intent.id);
+          return list(scheduler, started ? `Ran \`${intent.id}\`.` : `\`${intent.id}\` is running already.`);
+        }
+        await scheduler[intent.op](intent.id);
+        return list(
+          scheduler,
+          `${intent.op === 'remove' ? 'Removed' : intent.op === 'pause' ? 'Paused' : 'Resumed'} \`${intent.id}\`.`,
+        );
+      }
+    }
+  } catch (err) {
+    return { type: 'error', ...toSafeError(err, 'schedule.failed') };
+  }
+}
+
+function list(scheduler: Scheduler, note?: string): Reply {
+  return {
+    type: 'schedules',
+    schedules: scheduler.list().map((v) => ({
+      id: v.schedule.id,
+      cron: v.schedule.cron,
+      timezone: v.schedule.timezone,
+      site: v.schedule.site,
+      playbook: v.schedule.playbook,
+      channel: v.schedule.channel,
+      paused: v.schedule.paused,
+      source: v.schedule.source,
+      nextRunAt: v.runtime.nextRunAt,
+      status: v.running ? 'running' : v.runtime.incident.status,
+    })),
+    ...(note ? { note } : {}),
+  };
+}

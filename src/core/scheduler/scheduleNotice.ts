@@ -1,0 +1,31 @@
+/** Neutral messages about scheduled runs (besides the report itself); adapters render them. */
+export type ScheduleNotice =
+  | { type: 'schedule-reminder'; scheduleId: string; site: string; since: string; headline: string }
+  | { type: 'schedule-recovered'; scheduleId: string; site: string; since: string; seconds: number }
+  | { type: 'schedule-slow-run'; scheduleId: string; site: string; runningForMs: number }
+  | {
+      type: 'schedule-missed';
+      scheduleId: string;
+      site: string;
+      count: number;
+      from: string;
+      to: string;
+      capped: boolean;
+    }
+  | { type: 'schedule-failed'; scheduleId: string; site: string; code: string; message: string }
+  | {
+      type: 'schedules';
+      schedules: Array<{
+        id: string;
+        cron: string;
+        timezone: string;
+        site: string;
+        playbook: string | undefined;
+        channel: string | undefined;
+        paused: boolean;
+        source: 'config' | 'chat';
+        nextRunAt: string | undefined;
+        status: string;
+      }>;
+      note?: string;
+    };

@@ -1,0 +1,115 @@
+/**
+ * A real schedule end to end: a signed `/medic schedule add` creates it; it fires every two
+ * seconds against a real fleet host; Slack hears only the changes — the site going down (one
+ * root message, the report with its buttons in the thread) and coming back (in that thread).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { Fleet, type FleetHost } from '../support/fleet.js';
+import { type RemediationBot, startRemediationBot } from '../support/remediationBot.js';
+import { slashCommand } from '../support/slackRequests.js';
+
+const fleet = new Fleet();
+const fake = new FakeSlack();
+let web1: FleetHost;
+let bot: RemediationBot;
+
+const posts = () => fake.of('chat.postMessage').filter((c) => c.args.channel === 'C7');
+const roots = () => posts().filter((c) => !c.args.thread_ts);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  await fleet.prepare();
+  await fake.start();
+  await fleet.startHost('web2'); // web1's nginx resolves web2 (api.conf)
+  web1 = await fleet.startHost('web1');
+  const config = fleet.writeConfig(web1.shopConfigYaml());
+  bot = await startRemediationBot(config, fake);
+  const { scheduler, scheduled, configuredSchedules } = bot.medic;
+  if (!scheduler || !scheduled) throw new Error('no scheduler');
+  scheduled.attach(scheduler, bot.bot.poster);
+  await scheduler.start(configuredSchedules);
+}, 600_000);
+
+afterAll(async () => {
+  await bot?.medic.scheduler?.stop();
+  await bot?.stop();
+  await fake.stop();
+  await fleet.stop();
+});
+
+describe('a scheduled 502 triage that speaks only on change', () => {
+  let id = '';
+
+  it('is created from Slack and listed', async () => {
+    const body = slashCommand(
+      'schedule add "*/2 * * * * *" 502-triage shop <#C7|ops>',
+      fake.responseUrl('s1'),
+      'C1',
+      'U7',
+    );
+    expect(await bot.send(body)).toBe(200);
+    const r = await fake.waitFor(() => fake.responses.find((x) => x.id === 's1'), 10_000);
+    const text = String(r.body.text);
+    expect(text).toMatch(
+      /Added `shop-502-triage-[0-9a-f]{6}`: 502-triage on shop at `\*\/2 \* \* \* \* \*` \(UTC\)/,
+    );
+    id = /`(shop-502-triage-[0-9a-f]{6})`/.exec(text)?.[1] ?? '';
+    expect(
+      bot.medic.scheduler?.list().map((v) => [v.schedule.id, v.schedule.channel, v.schedule.createdBy]),
+    ).toEqual([[id, 'C7', 'U7']]);
+  });
+
+  it('healthy runs are quiet', async () => {
+    await sleep(5000);
+    expect(
+      (await bot.medic.store?.history('shop', 10))?.filter((h) => h.trigger === 'schedule').length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(posts()).toEqual([]);
+  }, 30_000);
+
+  it('down: one root message, the report in its thread; staying down is quiet', async () => {
+    await web1.sh(
+      'systemctl stop php8.2-fpm; curl -s -o /dev/null -H "Host: shop.example.com" http://127.0.0.1/',
+    );
+    const root = await fake.waitFor(() => roots()[0], 20_000);
+    expect(String(root.args.text)).toContain(`*shop* is down (schedule \`${id}\`)`);
+    const rootTs = String(root.answer?.ts);
+    const report = await fake.waitFor(
+      () => posts().find((c) => c.args.thread_ts === rootTs && Array.isArray(c.args.blocks)),
+      20_000,
+    );
+    expect(JSON.stringify(report.args.blocks)).toContain('`upstream-down`');
+    await sleep(6000); // three more failing runs
+    expect(roots()).toHaveLength(1);
+    expect(posts().filter((c) => c.args.thread_ts === rootTs).length).toBe(1);
+  }, 60_000);
+
+  it('recovered: said once, in the incident thread', async () => {
+    await web1.sh('systemctl reset-failed php8.2-fpm; systemctl start php8.2-fpm');
+    const rootTs = String(roots()[0]?.answer?.ts);
+    const back = await fake.waitFor(
+      () => posts().find((c) => c.args.thread_ts === rootTs && String(c.args.text).includes('recovered')),
+      20_000,
+    );
+    expect(String(back.args.text)).toMatch(
+      /\*shop\* recovered \(`shop-502-triage-[0-9a-f]{6}`\); it was failing for/,
+    );
+    await sleep(4000);
+    expect(roots()).toHaveLength(1);
+    expect(posts().filter((c) => String(c.args.text).includes('recovered'))).toHaveLength(1);
+  }, 60_000);
+
+  it('pause stops the runs; remove deletes it', async () => {
+    await bot.send(slashCommand(`schedule pause ${id}`, fake.responseUrl('s2'), 'C1', 'U7'));
+    await fake.waitFor(() => fake.responses.find((x) => x.id === 's2'));
+    const before = (await bot.medic.store?.history('shop', 100))?.length ?? 0;
+    await sleep(4500);
+    expect((await bot.medic.store?.history('shop', 100))?.length).toBeLessThanOrEqual(before + 1);
+    await bot.send(slashCommand(`schedule remove ${id}`, fake.responseUrl('s3'), 'C1', 'U7'));
+    expect(String((await fake.waitFor(() => fake.responses.find((x) => x.id === 's3'))).body.text)).toContain(
+      `Removed \`${id}\``,
+    );
+    expect(bot.medic.scheduler?.list()).toEqual([]);
+  }, 30_000);
+});
