@@ -37,10 +37,11 @@ const nextTs = () => `${2000 + ++n}.1`;
 
 /** The value (pending id) of the approve button of the action titled `title` in a summary. */
 function approveValue(summary: Call, title: RegExp): string {
-  const blocks = summary.args.blocks as Array<{ type: string; elements?: Array<Record<string, any>> }>;
+  type Button = { action_id: string; value: string; text: { text: string } };
+  const blocks = summary.args.blocks as Array<{ type: string; elements?: Button[] }>;
   for (const b of blocks) {
     const approve = b.elements?.find((e) => String(e.action_id).startsWith('medic_approve_'));
-    if (approve && title.test(approve.text.text)) return approve.value as string;
+    if (approve && title.test(approve.text.text)) return approve.value;
   }
   throw new Error(`no approve button matching ${title}`);
 }

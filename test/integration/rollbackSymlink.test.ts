@@ -117,11 +117,15 @@ describe('rollback of a release symlink on a real host', () => {
     expect((await web1.sh('stat -c %U /srv/release/current')).trim()).toBe('deploy');
     expect(await get()).toBe('release r2\n 200');
     const audit = await medic('audit', '--config', config, 'release', '--json');
-    const entries = JSON.parse(audit.stdout) as Array<{ event: string; actor: string; detail: any }>;
+    const entries = JSON.parse(audit.stdout) as Array<{
+      event: string;
+      actor: string;
+      detail: { steps?: Array<{ code: number }>; recovered?: boolean };
+    }>;
     expect(entries.map((e) => e.event).reverse()).toEqual(['dry-run', 'approved', 'executed', 'verified']);
     const executed = entries.find((e) => e.event === 'executed');
     expect(executed?.actor).toMatch(/^cli:/);
-    expect(executed?.detail.steps.map((s: { code: number }) => s.code)).toEqual([0, 0, 0]);
+    expect(executed?.detail.steps?.map((s) => s.code)).toEqual([0, 0, 0]);
     expect(entries.find((e) => e.event === 'verified')?.detail.recovered).toBe(true);
   }, 120_000);
 

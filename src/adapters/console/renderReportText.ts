@@ -1,4 +1,3 @@
-import { toShell } from '../../core/command.js';
 import type { Report } from '../../core/model/report.js';
 
 export interface TextStyle {
