@@ -18,5 +18,12 @@ describe('README config example', () => {
       'docker',
       'pm2',
     ]);
+    expect(c.sites.shop?.rollback.map((r) => r.kind)).toEqual([
+      'rollback-symlink',
+      'rollback-container',
+      'rollback-commands',
+    ]);
+    expect(c.remediation.selfHealing[0]).toMatchObject({ cause: 'upstream-down', maxRuns: 3 });
+    expect(c.schedules.map((x) => x.timezone)).toEqual(['UTC', 'Europe/Berlin']);
   });
 });
