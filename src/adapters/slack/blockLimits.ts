@@ -44,3 +44,15 @@ export function codeBlock(
 }
 
 export type Block = Record<string, unknown>;
+
+/** A chat message: fallback text and, optionally, blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks?: Block[];
+}
+
+/** A mrkdwn section, clipped to Slack's limit. */
+export const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
+});

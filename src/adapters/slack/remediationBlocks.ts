@@ -1,16 +1,7 @@
 import { redactSecrets } from '../../core/redact.js';
 import type { RemediationReply } from '../../core/remediation/remediationReply.js';
-import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS } from './blockLimits.js';
+import { clip, codeBlock, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blockLimits.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks?: Block[];
-}
-
-const section = (text: string): Block => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
-});
 const secs = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
 const who = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
 

@@ -1,19 +1,12 @@
 import type { Reply } from '../../core/conversation/reply.js';
 import type { RemediationReply } from '../../core/remediation/remediationReply.js';
 import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
-import { type Block, clip, escapeMrkdwn, LIMITS } from './blockLimits.js';
+import { clip, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blockLimits.js';
+
+export type { SlackMessage } from './blockLimits.js';
+
 import { remediationMessage } from './remediationBlocks.js';
 import { scheduleMessage } from './scheduleBlocks.js';
-
-export interface SlackMessage {
-  text: string;
-  blocks?: Block[];
-}
-
-const section = (text: string): Block => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
-});
 
 /** Site buttons: the value is an inventory site name, picked by the user; never a command. */
 export function sitePicker(prompt: string, sites: string[]): SlackMessage {

@@ -2,7 +2,7 @@ import type { ProposedAction } from '../../core/model/action.js';
 import type { Report } from '../../core/model/report.js';
 import { redactSecrets } from '../../core/redact.js';
 import type { Approvals } from '../../core/remediation/remediationReply.js';
-import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS } from './blockLimits.js';
+import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS, section } from './blockLimits.js';
 
 const statusEmoji: Record<Report['status'], string> = {
   healthy: ':large_green_circle:',
@@ -101,11 +101,6 @@ export function reportBlocks(
 
 /** Rows of buttons at most: the blocks limit leaves room for causes and evidence. */
 const MAX_ACTION_ROWS = 8;
-
-const section = (text: string): Block => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
-});
 
 /**
  * Approve / dry run / reject for one proposed action. Every value is the opaque id of the

@@ -1,6 +1,5 @@
 import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
-import { clip, escapeMrkdwn, LIMITS } from './blockLimits.js';
-import type { SlackMessage } from './remediationBlocks.js';
+import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js';
 
 const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const dur = (s: number) =>

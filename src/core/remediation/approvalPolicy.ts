@@ -79,11 +79,7 @@ export function decideApproval(
   if (latest && latest.reportId !== pending.reportId && !latest.actionIds.includes(pending.actionId)) {
     return refuse('stale', 'a newer diagnosis of this site no longer proposes this action');
   }
-  const rules = policy.approvers.filter(
-    (r) =>
-      (!r.sites || r.sites.includes(pending.site)) &&
-      (r.users.includes(actor.userId) || r.groups.some((g) => actor.groups.includes(g))),
-  );
+  const rules = approverRules(policy, pending.site, actor);
   if (rules.length === 0) return refuse('not-approver', `you are not an approver for ${pending.site}`);
   if (!rules.some((r) => riskRank(pending.risk) <= riskRank(r.maxRisk))) {
     return refuse('risk-too-high', `you may not approve ${pending.risk} actions on ${pending.site}`);
@@ -93,4 +89,17 @@ export function decideApproval(
     return refuse('self-approval', 'someone other than the requester must approve this action');
   }
   return { ok: true };
+}
+
+/** The approver rules that name `actor` (as a user or through a group) for `site`. Pure. */
+export function approverRules(
+  policy: ApprovalPolicy,
+  site: string,
+  actor: { userId: string; groups: readonly string[] },
+): ApprovalPolicy['approvers'] {
+  return policy.approvers.filter(
+    (r) =>
+      (!r.sites || r.sites.includes(site)) &&
+      (r.users.includes(actor.userId) || r.groups.some((g) => actor.groups.includes(g))),
+  );
 }

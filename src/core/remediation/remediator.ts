@@ -3,7 +3,7 @@ import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
 import { actionDefs } from './actionCatalog.js';
 import { ActionRunner, type RemediationSink } from './actionRunner.js';
-import { decideApproval } from './approvalPolicy.js';
+import { approverRules, decideApproval } from './approvalPolicy.js';
 import type { Approvals } from './remediationReply.js';
 import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
@@ -78,16 +78,8 @@ export class Remediator {
 
   /** A click on "approve": decide, claim (exactly once), run, verify. Refusals change nothing. */
   async approve(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
-    const pending = await this.deps.store.getPending(pendingId);
-    if (!pending)
-      return this.refuse(
-        undefined,
-        pendingId,
-        actor,
-        'unknown-action',
-        'this button is not a pending action of Medic',
-        sink,
-      );
+    const pending = await this.find(pendingId, actor, sink);
+    if (!pending) return;
     const latest = await this.latest(pending.site);
     const decision = decideApproval(this.deps.policy, pending, actor, this.deps.clock.now(), latest);
     if (!decision.ok) {
@@ -128,21 +120,10 @@ export class Remediator {
 
   /** Reject: approvers and the requester may withdraw a pending action. */
   async reject(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
-    const pending = await this.deps.store.getPending(pendingId);
-    if (!pending)
-      return this.refuse(
-        undefined,
-        pendingId,
-        actor,
-        'unknown-action',
-        'this button is not a pending action of Medic',
-        sink,
-      );
-    const approver = decideApproval(this.deps.policy, { ...pending, requestedBy: '' }, actor, new Date(0));
+    const pending = await this.find(pendingId, actor, sink);
+    if (!pending) return;
     const allowed =
-      actor.userId === pending.requestedBy ||
-      approver.ok ||
-      (!approver.ok && approver.code === 'risk-too-high');
+      actor.userId === pending.requestedBy || approverRules(this.deps.policy, pending.site, actor).length > 0;
     if (!allowed)
       return this.refuse(
         pending,
@@ -183,16 +164,8 @@ export class Remediator {
   }
 
   async dryRunPending(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
-    const pending = await this.deps.store.getPending(pendingId);
-    if (!pending)
-      return this.refuse(
-        undefined,
-        pendingId,
-        actor,
-        'unknown-action',
-        'this button is not a pending action of Medic',
-        sink,
-      );
+    const pending = await this.find(pendingId, actor, sink);
+    if (!pending) return;
     await this.dryRun(pending.site, pending.action, actor.userId, sink, pendingId);
   }
 
@@ -267,6 +240,26 @@ export class Remediator {
     const [newest] = await this.deps.reports.history(site, 1);
     const report = newest ? await this.deps.reports.getReport(newest.id) : undefined;
     return report ? { reportId: report.id, actionIds: report.actions.map((a) => a.id) } : undefined;
+  }
+
+  /** The stored pending action of a button, or a refusal (audited) when there is none. */
+  private async find(
+    pendingId: string,
+    actor: Actor,
+    sink: RemediationSink,
+  ): Promise<PendingRecord | undefined> {
+    const pending = await this.deps.store.getPending(pendingId);
+    if (!pending) {
+      await this.refuse(
+        undefined,
+        pendingId,
+        actor,
+        'unknown-action',
+        'this button is not a pending action of Medic',
+        sink,
+      );
+    }
+    return pending;
   }
 
   private async refuse(

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { ActionDef } from '../actionDef.js';
 
-const params = z
+/** A container by name, and how long the engine waits for a clean stop before SIGKILL. */
+export const containerParams = z
   .object({
     container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a container name'),
-    /** Seconds the engine waits for a clean stop before SIGKILL. */
     stopTimeout: z.number().int().min(0).max(300).default(10),
   })
   .strict();
+const params = containerParams;
 type Params = z.infer<typeof params>;
 
 /** Restart through the Engine API (POST /containers/{name}/restart), never a shell. */

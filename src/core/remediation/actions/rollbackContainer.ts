@@ -1,14 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MedicError } from '../../errors.js';
 import type { ActionDef } from '../actionDef.js';
 import { previousImage, recreateWithImage, repoOf } from './containerRollback.js';
+import { containerParams } from './restartContainer.js';
 
-const params = z
-  .object({
-    container: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a container name'),
-    stopTimeout: z.number().int().min(0).max(300).default(10),
-  })
-  .strict();
+const params = containerParams;
 type Params = z.infer<typeof params>;
 
 /**
