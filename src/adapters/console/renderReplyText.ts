@@ -13,7 +13,7 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
         'Tell me what is broken, for example:',
         `  502 on ${reply.sites[0] ?? 'shop'}        diagnose a site (name, alias, URL or free text)`,
         '  diagnose <site> [with <playbook>]',
-        '  status | history <site> | audit [site] | sites | playbooks | help | quit',
+        '  status | history <site> | audit [site] | schedule list | sites | playbooks | help | quit',
         `Sites: ${reply.sites.join(', ') || '(none)'}   Playbooks: ${reply.playbooks.join(', ')}`,
       ].join('\n');
     case 'sites':

@@ -39,7 +39,9 @@ export function renderReportText(report: Report, style: TextStyle = { color: fal
   });
   if (report.actions.length > 0) {
     out.push('');
-    out.push(p('bold', 'Suggested actions (each needs an approval)'));
+    out.push(
+      p('bold', `Suggested actions (approve in Slack, or: medic remediate ${report.site} <id> [--dry-run])`),
+    );
     for (const a of report.actions) {
       out.push(`  - [${a.risk}] ${a.title}  ${p('dim', `(${a.id})`)}`);
       for (const line of a.preview) out.push(p('cyan', `      $ ${line}`));

@@ -38,7 +38,7 @@ export function replyMessage(reply: Reply, command = '/medic'): SlackMessage | n
           section(
             [
               '*Tell me what is broken*: "502 on shop.example.com", "shop is down", or paste the URL.',
-              `\`${command} diagnose &lt;site&gt;\` · \`${command} status\` · \`${command} history &lt;site&gt;\` · \`${command} audit [site]\` · \`${command} playbooks\` · \`${command} help\``,
+              `\`${command} diagnose &lt;site&gt;\` · \`${command} status\` · \`${command} history &lt;site&gt;\` · \`${command} audit [site]\` · \`${command} schedule list\` · \`${command} playbooks\` · \`${command} help\``,
               `Sites: ${reply.sites.map(escapeMrkdwn).join(', ') || 'none'}`,
             ].join('\n'),
           ),
