@@ -46,7 +46,7 @@ function approveValue(summary: Call, title: RegExp): string {
   throw new Error(`no approve button matching ${title}`);
 }
 
-async function breakAndReport(user = 'U7'): Promise<{ ts: string; pending: string }> {
+async function breakAndReport(user = 'U7'): Promise<{ ts: string; pending: string; summary: Call }> {
   await web1.sh(
     'systemctl stop php8.2-fpm; curl -s -o /dev/null -H "Host: shop.example.com" http://127.0.0.1/',
   );
@@ -58,7 +58,7 @@ async function breakAndReport(user = 'U7'): Promise<{ ts: string; pending: strin
     () => inThread(ts).find((c) => JSON.stringify(c.args.blocks ?? '').includes('medic_approve_')),
     60_000,
   );
-  return { ts, pending: approveValue(summary, /Restart php8\.2-fpm\.service on web1/) };
+  return { ts, pending: approveValue(summary, /Restart php8\.2-fpm\.service on web1/), summary };
 }
 
 const startFpm = 'systemctl reset-failed php8.2-fpm; systemctl start php8.2-fpm';
@@ -89,8 +89,16 @@ afterAll(async () => {
 
 describe('approve → restart → verified recovery', () => {
   it('php-fpm stopped: an approver clicks, the unit restarts over SSH, the thread says recovered', async () => {
-    const { ts, pending } = await breakAndReport();
-    expect(await bot.click('medic_approve_0', pending, 'U9', ts, 'ok1')).toBe(200);
+    const { ts, pending, summary } = await breakAndReport();
+    const reportTs = String(summary.answer?.ts);
+    const blocks = summary.args.blocks as unknown[];
+    expect(
+      await bot.click('medic_approve_0', pending, 'U9', ts, 'ok1', {
+        ts: reportTs,
+        blocks,
+        blockId: 'medic_action_0',
+      }),
+    ).toBe(200);
     await fake.waitFor(() => texts(ts).find((t) => t.includes('*shop recovered* in')), 90_000);
     const thread = texts(ts).join('\n');
     expect(thread).toContain('<@U9> approved *Restart php8.2-fpm.service on web1*: running');
@@ -119,6 +127,14 @@ describe('approve → restart → verified recovery', () => {
       evidence: expect.arrayContaining([expect.stringMatching(/php8\.2-fpm\.sock failed \(2: No such file/)]),
     });
     expect(log.find((e) => e.event === 'verified')?.detail).toMatchObject({ recovered: true });
+    // The decided action's buttons are gone from the report, replaced by who approved it.
+    const update = fake.of('chat.update').find((c) => c.args.ts === reportTs);
+    const row = ((update?.args.blocks ?? []) as Array<{ block_id?: string; type: string }>).find(
+      (b) => b.block_id === 'medic_action_0',
+    );
+    expect(row).toMatchObject({ type: 'context' });
+    expect(JSON.stringify(row)).toContain('Approved by <@U9>: Restart php8.2-fpm.service on web1');
+    expect(JSON.stringify(update?.args.blocks)).not.toContain('medic_approve_0');
   }, 150_000);
 });
 

@@ -23,6 +23,8 @@ export interface RemediationBot {
     user: string,
     messageTs: string,
     responseId: string,
+    /** The clicked message (its ts and blocks) and the button's block, as Slack sends them. */
+    message?: { ts: string; blocks: unknown[]; blockId: string },
   ): Promise<number>;
   stop(): Promise<void>;
 }
@@ -65,8 +67,8 @@ export async function startRemediationBot(
     bot,
     port,
     send,
-    async click(actionId, value, user, messageTs, responseId) {
-      return send(buttonClick(actionId, value, fake.responseUrl(responseId), messageTs, 'C1', user));
+    async click(actionId, value, user, messageTs, responseId, message) {
+      return send(buttonClick(actionId, value, fake.responseUrl(responseId), messageTs, 'C1', user, message));
     },
     async stop() {
       await bot.stop();

@@ -67,6 +67,8 @@ export function buttonClick(
   messageTs: string,
   channel = 'C1',
   user = 'U2',
+  /** The clicked message as Slack sends it (its own ts and blocks) and the button's block. */
+  message?: { ts: string; blocks: unknown[]; blockId: string },
 ): string {
   const payload = {
     type: 'block_actions',
@@ -75,10 +77,17 @@ export function buttonClick(
     api_app_id: 'A1',
     container: { type: 'message', message_ts: messageTs, channel_id: channel },
     channel: { id: channel },
-    message: { ts: messageTs, thread_ts: messageTs, text: 'x' },
+    message: {
+      ts: message?.ts ?? messageTs,
+      thread_ts: messageTs,
+      text: 'x',
+      ...(message ? { blocks: message.blocks } : {}),
+    },
     response_url: responseUrl,
     trigger_id: '1.2.3',
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+    actions: [
+      { type: 'button', action_id: actionId, block_id: message?.blockId ?? 'b', value, action_ts: '1' },
+    ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

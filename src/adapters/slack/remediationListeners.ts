@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../core/ports.js';
 import type { Actor, RemediationSink, Remediator } from '../../core/remediation/remediator.js';
+import { type Block, escapeMrkdwn } from './blockLimits.js';
 import { remediationMessage } from './remediationBlocks.js';
+import { retireActionRow } from './reportBlocks.js';
 import type { SlackDirectory } from './slackDirectory.js';
 import type { ThreadReporter, ThreadTarget } from './threadReporter.js';
 
@@ -18,6 +20,8 @@ export function registerRemediation(
     remediator: Remediator;
     directory: SlackDirectory;
     reporter: (target: ThreadTarget) => ThreadReporter;
+    /** chat.update of the report message (spaced like every other call to the channel). */
+    update: (channel: string, ts: string, text: string, blocks: Block[]) => Promise<void>;
     logger: Logger;
   },
 ): void {
@@ -35,7 +39,29 @@ export function registerRemediation(
       const threadTs =
         (body.message?.thread_ts as string | undefined) ?? (body.message?.ts as string | undefined);
       const thread = body.channel ? deps.reporter({ channel: body.channel.id, threadTs }).sink : undefined;
+      // Once decided, the action's buttons are replaced in the report by who decided what.
+      let retired = false;
+      const retire = async (text: string) => {
+        const blocks = body.message?.blocks as Block[] | undefined;
+        const blockId = (body.actions[0] as { block_id?: string } | undefined)?.block_id;
+        if (retired || !blocks || !blockId || !body.channel || !body.message) return;
+        retired = true;
+        await deps
+          .update(
+            body.channel.id,
+            body.message.ts as string,
+            String(body.message.text ?? ''),
+            retireActionRow(blocks, blockId, text),
+          )
+          .catch((err) => deps.logger.warn({ err }, 'could not retire the buttons'));
+      };
       const sink: RemediationSink = async (reply) => {
+        if (reply.type === 'remediation-started' || reply.type === 'remediation-done')
+          await retire(
+            `:white_check_mark: Approved by <@${body.user.id}>: ${escapeMrkdwn(reply.action.title)}`,
+          );
+        if (reply.type === 'remediation-rejected')
+          await retire(`:no_entry_sign: Rejected by <@${body.user.id}>: ${escapeMrkdwn(reply.action.title)}`);
         if (reply.type === 'remediation-refused' || reply.type === 'dry-run' || !thread) {
           if (reply.type === 'report') return thread?.(reply);
           const m = remediationMessage(reply);

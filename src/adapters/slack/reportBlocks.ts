@@ -149,3 +149,19 @@ export function actionButtons(a: ProposedAction, pendingId: string, i: number): 
     ],
   };
 }
+
+/**
+ * The report's blocks with one action's buttons replaced by a line saying what became of it
+ * (approved by, rejected by): the decision shows in place, and the buttons are gone. Pure.
+ */
+export function retireActionRow(blocks: readonly Block[], blockId: string, text: string): Block[] {
+  return blocks.map((b) =>
+    b.block_id === blockId
+      ? {
+          type: 'context',
+          block_id: blockId,
+          elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.contextElementText) }],
+        }
+      : b,
+  );
+}

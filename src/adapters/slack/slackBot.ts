@@ -6,7 +6,7 @@ import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
 import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { escapeMrkdwn } from './blockLimits.js';
-import { ChannelThrottle } from './channelThrottle.js';
+import { ChannelThrottle, PRIORITY } from './channelThrottle.js';
 import { registerRemediation } from './remediationListeners.js';
 import { replyMessage } from './replyBlocks.js';
 import { SlackDirectory } from './slackDirectory.js';
@@ -200,6 +200,13 @@ export function createSlackBot(
       remediator: remediation.remediator,
       directory: new SlackDirectory(app.client, groups, remediation.clock, logger),
       reporter,
+      update: async (channel, ts, text, blocks) => {
+        await throttle.run(
+          channel,
+          () => app.client.chat.update({ channel, ts, text, blocks: blocks as never }),
+          PRIORITY.answer,
+        );
+      },
       logger,
     });
   }

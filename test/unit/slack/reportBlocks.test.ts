@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../src/adapters/slack/blockLimits.js';
 import { foldProgress, newProgress, progressText } from '../../../src/adapters/slack/progressText.js';
 import { replyMessage } from '../../../src/adapters/slack/replyBlocks.js';
-import { reportBlocks } from '../../../src/adapters/slack/reportBlocks.js';
+import { reportBlocks, retireActionRow } from '../../../src/adapters/slack/reportBlocks.js';
 import type { Report } from '../../../src/core/model/report.js';
 
 const report = JSON.parse(
@@ -152,5 +152,22 @@ describe('progress and replies', () => {
     expect(texts(m?.blocks ?? [])[0]).toBe(
       '*Last runs of shop*\n• 2026-11-22 02:53:33 UTC · *down* · upstream-down · slack by <@U42> · `r1`',
     );
+  });
+});
+
+describe('retiring a decided action', () => {
+  it('replaces only that row of buttons with who decided, keeping the rest', () => {
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: 'x' } },
+      { type: 'actions', block_id: 'medic_action_0', elements: [] },
+      { type: 'actions', block_id: 'medic_action_1', elements: [] },
+    ];
+    const out = retireActionRow(blocks, 'medic_action_1', 'Rejected by <@U3>: Restart nginx');
+    expect(out[1]).toBe(blocks[1]);
+    expect(out[2]).toEqual({
+      type: 'context',
+      block_id: 'medic_action_1',
+      elements: [{ type: 'mrkdwn', text: 'Rejected by <@U3>: Restart nginx' }],
+    });
   });
 });
