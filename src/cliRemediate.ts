@@ -105,4 +105,4 @@ export async function auditCommand(
   return 0;
 }
 
-const operator = () => `cli:${process.env.SUDO_USER ?? userInfo().username}`;
+const operator = () => `cli:${userInfo().username}`;

@@ -98,6 +98,8 @@ export interface RunOrigin {
   requestedBy?: string;
   channel?: string;
   threadTs?: string;
+  /** The requester's chat user groups, when the adapter looked them up (authorization). */
+  groups?: string[];
 }
 
 /** One line of `/medic history`. */

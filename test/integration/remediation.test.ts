@@ -252,7 +252,9 @@ describe('the misuse matrix: nothing runs, the audit records the refusal', () =>
 
   it('a dry run shows the exact commands, ephemerally, and runs nothing', async () => {
     const { ts: t, pending: p } = await breakAndReport('U7');
-    await bot.click('medic_dryrun_0', p, 'U5', t, 'm13');
+    await bot.click('medic_dryrun_0', p, 'U5', t, 'm14'); // not the requester, not an approver
+    expect((await response('m14')).body.text).toContain('only the requester or an approver');
+    await bot.click('medic_dryrun_0', p, 'U7', t, 'm13');
     const r = await response('m13');
     expect(JSON.stringify(r.body)).toContain('sudo -- systemctl restart -- php8.2-fpm.service');
     expect(r.body.response_type).toBe('ephemeral');

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await fake.start();
   await fleet.startHost('web2'); // web1's nginx resolves web2 (api.conf)
   web1 = await fleet.startHost('web1');
-  const config = fleet.writeConfig(web1.shopConfigYaml());
+  const config = fleet.writeConfig(`${web1.shopConfigYaml()}remediation:\n  approvers: [{ users: [U7] }]\n`);
   bot = await startRemediationBot(config, fake);
   const { scheduler, scheduled, configuredSchedules } = bot.medic;
   if (!scheduler || !scheduled) throw new Error('no scheduler');
@@ -40,6 +40,15 @@ afterAll(async () => {
 
 describe('a scheduled 502 triage that speaks only on change', () => {
   let id = '';
+
+  it('only approvers of the site may create one', async () => {
+    await bot.send(
+      slashCommand('schedule add "*/2 * * * * *" 502-triage shop', fake.responseUrl('s0'), 'C1', 'U5'),
+    );
+    const r = await fake.waitFor(() => fake.responses.find((x) => x.id === 's0'), 10_000);
+    expect(String(r.body.text)).toContain('only approvers of shop may change its schedules');
+    expect(bot.medic.scheduler?.list()).toEqual([]);
+  });
 
   it('is created from Slack and listed', async () => {
     const body = slashCommand(
@@ -111,5 +120,11 @@ describe('a scheduled 502 triage that speaks only on change', () => {
       `Removed \`${id}\``,
     );
     expect(bot.medic.scheduler?.list()).toEqual([]);
+    const audit = (await bot.medic.remediator?.auditLog('shop', 20)) ?? [];
+    expect(audit.filter((e) => e.event === 'schedule-changed').map((e) => [e.actor, e.detail.op])).toEqual([
+      ['U7', 'remove'],
+      ['U7', 'pause'],
+      ['U7', 'add'],
+    ]);
   }, 30_000);
 });

@@ -41,11 +41,19 @@ export class MemoryRemediationStore implements RemediationStore {
       .reverse()
       .slice(0, f.limit);
   }
-  async healRuns(key: HealKey, since: string) {
-    return this.runs.filter((r) => r.site === key.site && r.actionId === key.actionId && r.at > since).length;
-  }
-  async recordHealRun(key: HealKey, at: string) {
+  async claimHealRun(key: HealKey, since: string, max: number, at: string) {
+    const runs = this.runs.filter(
+      (r) => r.site === key.site && r.actionId === key.actionId && r.at > since,
+    ).length;
+    if (runs >= max) return { ok: false, runs };
     this.runs.push({ ...key, at });
+    return { ok: true, runs: runs + 1 };
+  }
+  async resetHealRuns(key: HealKey) {
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const r = this.runs[i];
+      if (r && r.site === key.site && r.actionId === key.actionId) this.runs.splice(i, 1);
+    }
   }
   async breaker(key: HealKey) {
     return this.breakers.get(`${key.site}|${key.actionId}`);

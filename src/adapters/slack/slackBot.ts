@@ -103,6 +103,8 @@ export function createSlackBot(
       : { signingSecret: settings.signingSecret, port: settings.port }),
   });
   const throttle = new ChannelThrottle(settings.throttleMs ?? 1000);
+  const directory =
+    remediation && new SlackDirectory(app.client, remediation.groups, remediation.clock, logger);
   const reporter = (target: ThreadTarget) =>
     new ThreadReporter(app.client, target, throttle, logger, settings.command);
   const run = (work: Promise<void>) => work.catch((err) => logger.error({ err }, 'Slack handler failed'));
@@ -148,6 +150,7 @@ export function createSlackBot(
     await ack();
     const text = command.text.trim() || 'help';
     const origin: RunOrigin = { trigger: 'slack', requestedBy: command.user_id, channel: command.channel_id };
+    if (/^schedules?\b/i.test(text) && directory) origin.groups = await directory.groupsOf(command.user_id);
     if (!/^(diagnose|triage|check|run)\b/i.test(text)) {
       // Lookups answer only the asker (ephemeral, via response_url).
       void run(
@@ -194,11 +197,10 @@ export function createSlackBot(
     );
   });
 
-  if (remediation) {
-    const groups = remediation.groups;
+  if (remediation && directory) {
     registerRemediation(app, {
       remediator: remediation.remediator,
-      directory: new SlackDirectory(app.client, groups, remediation.clock, logger),
+      directory,
       reporter,
       update: async (channel, ts, text, blocks) => {
         await throttle.run(

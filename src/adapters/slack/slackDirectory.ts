@@ -3,8 +3,8 @@ import type { SlackClient } from './threadReporter.js';
 
 /**
  * Which of the configured approver user groups a user is in, from usergroups.users.list
- * (scope usergroups:read), cached per group. When the API fails, the last known members count,
- * or none: approval fails closed.
+ * (scope usergroups:read), cached per group. When the API fails after the cache expired, the
+ * user counts as in no group: approval fails closed.
  */
 export class SlackDirectory {
   private readonly cache = new Map<string, { at: number; members: Set<string> }>();
@@ -37,7 +37,7 @@ export class SlackDirectory {
       return members;
     } catch (err) {
       this.logger.warn({ err, group }, 'usergroups.users.list failed: treating the user as not in the group');
-      return hit?.members ?? new Set();
+      return new Set();
     }
   }
 }

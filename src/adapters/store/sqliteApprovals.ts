@@ -9,7 +9,10 @@ import type {
 
 export type { AuditEntry } from '../../core/remediation/remediationStore.js';
 
-type PendingRow = Omit<PendingRecord, 'action' | 'causes' | 'evidence' | 'channel' | 'threadTs'> & {
+type PendingRow = Omit<
+  PendingRecord,
+  'action' | 'causes' | 'evidence' | 'channel' | 'threadTs' | 'plannedSteps'
+> & {
   channel: string | null;
   threadTs: string | null;
   body: string;
@@ -19,7 +22,7 @@ const pendingColumns =
   'id, report_id AS reportId, site, action_id AS actionId, risk, requested_by AS requestedBy, channel, thread_ts AS threadTs, created_at AS createdAt, expires_at AS expiresAt, state, body';
 
 function fromRow(r: PendingRow): PendingRecord {
-  const body = JSON.parse(r.body) as Pick<PendingRecord, 'action' | 'causes' | 'evidence'>;
+  const body = JSON.parse(r.body) as Pick<PendingRecord, 'action' | 'causes' | 'evidence' | 'plannedSteps'>;
   const { body: _b, channel, threadTs, ...rest } = r;
   return {
     ...rest,
@@ -28,6 +31,7 @@ function fromRow(r: PendingRow): PendingRecord {
     action: body.action,
     causes: body.causes ?? [],
     evidence: body.evidence ?? [],
+    ...(body.plannedSteps ? { plannedSteps: body.plannedSteps } : {}),
   };
 }
 
@@ -57,7 +61,12 @@ export class SqliteApprovals implements RemediationStore {
         createdAt: p.createdAt,
         expiresAt: p.expiresAt,
         state: p.state,
-        body: JSON.stringify({ action: p.action, causes: p.causes, evidence: p.evidence }),
+        body: JSON.stringify({
+          action: p.action,
+          causes: p.causes,
+          evidence: p.evidence,
+          ...(p.plannedSteps ? { plannedSteps: p.plannedSteps } : {}),
+        }),
       });
   }
 
@@ -106,17 +115,27 @@ export class SqliteApprovals implements RemediationStore {
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
 
-  async healRuns(key: HealKey, since: string): Promise<number> {
-    const r = this.db
-      .prepare('SELECT COUNT(*) AS n FROM heal_runs WHERE site = ? AND action_id = ? AND at > ?')
-      .get(key.site, key.actionId, since) as { n: number };
-    return r.n;
+  async claimHealRun(
+    key: HealKey,
+    since: string,
+    max: number,
+    at: string,
+  ): Promise<{ ok: boolean; runs: number }> {
+    const claim = this.db.transaction(() => {
+      const { n } = this.db
+        .prepare('SELECT COUNT(*) AS n FROM heal_runs WHERE site = ? AND action_id = ? AND at > ?')
+        .get(key.site, key.actionId, since) as { n: number };
+      if (n >= max) return { ok: false, runs: n };
+      this.db
+        .prepare('INSERT INTO heal_runs (site, action_id, at) VALUES (?, ?, ?)')
+        .run(key.site, key.actionId, at);
+      return { ok: true, runs: n + 1 };
+    });
+    return claim.immediate();
   }
 
-  async recordHealRun(key: HealKey, at: string): Promise<void> {
-    this.db
-      .prepare('INSERT INTO heal_runs (site, action_id, at) VALUES (?, ?, ?)')
-      .run(key.site, key.actionId, at);
+  async resetHealRuns(key: HealKey): Promise<void> {
+    this.db.prepare('DELETE FROM heal_runs WHERE site = ? AND action_id = ?').run(key.site, key.actionId);
   }
 
   async breaker(key: HealKey): Promise<{ openedAt: string; reason: string } | undefined> {

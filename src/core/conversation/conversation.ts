@@ -101,6 +101,17 @@ export class Conversation {
               inventory: this.inventory,
               playbooks: this.playbooks,
               now: this.clock.now(),
+              // In chat, approvers of the site; at the console or terminal, the local operator.
+              mayManage: (site) =>
+                origin.trigger !== 'slack' ||
+                (this.remediator?.mayManageSchedules(site, {
+                  userId: origin.requestedBy ?? '',
+                  groups: origin.groups ?? [],
+                }) ??
+                  false),
+              audit: async (site, detail) => {
+                await this.remediator?.auditSchedule(site, origin.requestedBy ?? origin.trigger, detail);
+              },
             },
             origin,
           ),

@@ -28,7 +28,7 @@ const urlOrDomain = /\bhttps?:\/\/\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/i;
 /** Parse a chat line ("502 on shop.example.com", "diagnose shop", "help"). */
 export function parseIntent(raw: string): Intent {
   const text = raw
-    .replace(/<@[A-Z0-9]+>/g, ' ') // Slack mentions
+    .replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/g, ' ') // Slack mentions (escaped ones carry |name)
     .replace(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g, '$1') // Slack link markup
     .trim()
     .replace(/\s+/g, ' ');

@@ -18,6 +18,10 @@ export async function scheduleCommand(
     inventory: Inventory;
     playbooks: ReadonlyMap<string, Playbook>;
     now: Date;
+    /** Whether the requester may change schedules of a site (chat: its approvers). */
+    mayManage: (site: string) => boolean;
+    /** Every change is audited. */
+    audit: (site: string, detail: Record<string, unknown>) => Promise<void>;
   },
   origin: RunOrigin,
 ): Promise<Reply> {
@@ -44,6 +48,7 @@ export async function scheduleCommand(
         const timezone = intent.timezone ?? 'UTC';
         if (!isTimeZone(timezone))
           throw new MedicError('schedule.timezone', `"${timezone}" is not a time zone`);
+        forbidIf(!deps.mayManage(match.site), match.site);
         const channel = intent.channel ?? origin.channel;
         const schedule: Schedule = {
           id: defaultScheduleId({ site: match.site, playbook: intent.playbook, cron: intent.cron, timezone }),
@@ -59,6 +64,14 @@ export async function scheduleCommand(
           createdAt: deps.now.toISOString(),
         };
         await scheduler.add(schedule);
+        await deps.audit(match.site, {
+          op: 'add',
+          id: schedule.id,
+          cron: schedule.cron,
+          timezone,
+          playbook: intent.playbook,
+          channel,
+        });
         return list(
           scheduler,
           `Added \`${schedule.id}\`: ${intent.playbook} on ${match.site} at \`${intent.cron}\` (${timezone}).`,
@@ -67,12 +80,14 @@ export async function scheduleCommand(
       default: {
         const view = scheduler.list().find((v) => v.schedule.id === intent.id);
         if (!view) throw new MedicError('schedule.unknown', `there is no schedule "${intent.id}"`);
+        forbidIf(!deps.mayManage(view.schedule.site), view.schedule.site);
         if (intent.op === 'remove' && view.schedule.source === 'config') {
           throw new MedicError(
             'schedule.config',
             `"${intent.id}" is declared in medic.yaml: pause it, or remove it there`,
           );
         }
+        await deps.audit(view.schedule.site, { op: intent.op, id: intent.id });
         if (intent.op === 'run') {
           const started = await scheduler.runNow(intent.id);
           return list(scheduler, started ? `Ran \`${intent.id}\`.` : `\`${intent.id}\` is running already.`);
@@ -106,4 +121,9 @@ function list(scheduler: Scheduler, note?: string): Reply {
     })),
     ...(note ? { note } : {}),
   };
+}
+
+function forbidIf(forbidden: boolean, site: string): void {
+  if (forbidden)
+    throw new MedicError('schedule.forbidden', `only approvers of ${site} may change its schedules`);
 }

@@ -10,6 +10,15 @@ import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { verifyRecovery } from './verifyRecovery.js';
 
+export interface RunOptions {
+  pending?: PendingRecord;
+  auto: boolean;
+  /** The causes the action targets (verification waits until they are gone). */
+  causes?: string[];
+  /** The diagnosis that led here (its requester and thread carry over to follow-ups). */
+  origin?: RunOrigin;
+}
+
 export type RemediationSink = (
   reply: RemediationReply | { type: 'report'; report: Report; approvals?: Approvals },
 ) => void | Promise<void>;
@@ -37,10 +46,16 @@ export class ActionRunner {
     action: ProposedAction,
     by: string,
     sink: RemediationSink,
-    o: { pending?: PendingRecord; auto: boolean; causes?: string[] },
+    o: RunOptions,
   ): Promise<{ ok: boolean; recovered: boolean }> {
     const pendingId = o.pending?.id ?? null;
-    const execution = await this.execute(site, action, by, sink, o.auto);
+    let execution: Execution;
+    try {
+      execution = await this.execute(site, action, by, sink, o);
+    } catch (err) {
+      // Whatever went wrong (an unknown host, a chat call), the attempt is still audited.
+      execution = { ok: false, steps: [], durationMs: 0, error: toSafeError(err, 'action.failed') };
+    }
     if (o.pending) await this.deps.store.transition(o.pending.id, 'approved', 'executed', by, this.now());
     await this.audit({
       site,
@@ -58,7 +73,37 @@ export class ActionRunner {
     });
     await sink({ type: 'remediation-done', site, action, execution });
     if (!execution.ok || action.risk === 'read') return { ok: execution.ok, recovered: false };
-    return { ok: true, recovered: await this.verify(site, action, by, sink, o) };
+    try {
+      return { ok: true, recovered: await this.verify(site, action, by, sink, o) };
+    } catch (err) {
+      const error = toSafeError(err, 'verify.failed');
+      await this.audit({
+        site,
+        pendingId,
+        event: 'verified',
+        actor: by,
+        detail: { action: action.id, recovered: false, error },
+      });
+      await sink({
+        type: 'remediation-verified',
+        site,
+        action,
+        recovered: false,
+        seconds: 0,
+        headline: error.message,
+      });
+      return { ok: true, recovered: false };
+    }
+  }
+
+  /** The exact steps as they would run now, resolved on the host (nothing is changed). */
+  async plan(action: ProposedAction): Promise<string[]> {
+    const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
+    try {
+      return (await actionDef(action.kind).plan(action.params, ctx)).map((s) => s.display);
+    } finally {
+      await ctx.close().catch(() => undefined);
+    }
   }
 
   /** Plan on the host (a failure to plan runs nothing), announce the exact steps, run them. */
@@ -67,7 +112,7 @@ export class ActionRunner {
     action: ProposedAction,
     by: string,
     sink: RemediationSink,
-    auto: boolean,
+    o: RunOptions,
   ): Promise<Execution> {
     const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
     try {
@@ -77,7 +122,15 @@ export class ActionRunner {
       } catch (err) {
         return { ok: false, steps: [], durationMs: 0, error: toSafeError(err, 'action.plan') };
       }
-      await sink({ type: 'remediation-started', site, action, by, auto, steps: steps.map((s) => s.display) });
+      // What was proposed (resolved on the host then) must be what runs: a deploy in between
+      // would make "the previous release" a different one.
+      const expected = o.pending?.plannedSteps;
+      const now = steps.map((s) => s.display);
+      if (expected && expected.join('\n') !== now.join('\n')) {
+        const message = `the host changed since this was proposed (now: ${now.join(' && ')}); diagnose again`;
+        return { ok: false, steps: [], durationMs: 0, error: { code: 'action.changed', message } };
+      }
+      await sink({ type: 'remediation-started', site, action, by, auto: o.auto, steps: now });
       return await executePlan(steps, ctx);
     } finally {
       await ctx.close().catch(() => undefined);
@@ -89,15 +142,18 @@ export class ActionRunner {
     action: ProposedAction,
     by: string,
     sink: RemediationSink,
-    o: { pending?: PendingRecord; auto: boolean; causes?: string[] },
+    o: RunOptions,
   ): Promise<boolean> {
     const cfg = this.deps.inventory.sites[site];
-    const requestedBy = o.pending?.requestedBy ?? (o.auto ? 'medic' : by);
+    // Follow-up proposals keep the original requester: four-eyes holds for the next step too.
+    const requestedBy = o.pending?.requestedBy ?? o.origin?.requestedBy ?? by;
+    const channel = o.pending?.channel ?? o.origin?.channel;
+    const threadTs = o.pending?.threadTs ?? o.origin?.threadTs;
     const origin: RunOrigin = {
-      trigger: o.pending?.channel ? 'slack' : 'cli',
+      trigger: o.origin?.trigger ?? (channel ? 'slack' : 'cli'),
       requestedBy,
-      ...(o.pending?.channel ? { channel: o.pending.channel } : {}),
-      ...(o.pending?.threadTs ? { threadTs: o.pending.threadTs } : {}),
+      ...(channel ? { channel } : {}),
+      ...(threadTs ? { threadTs } : {}),
     };
     const { timeoutSeconds, intervalSeconds } = this.deps.policy.verify;
     const v = await verifyRecovery(
@@ -108,7 +164,7 @@ export class ActionRunner {
             timeoutMs: 5000,
             ...(cfg.hostHeader ? { hostHeader: cfg.hostHeader } : {}),
           });
-          return r.status !== null && r.status < 500;
+          return r.status !== null && r.status >= 200 && r.status < 400;
         },
         diagnose: () => this.deps.diagnose(site, origin),
         clock: this.deps.clock,

@@ -72,6 +72,9 @@ export function decideApproval(
   latest?: { reportId: string; actionIds: readonly string[] },
 ): Decision {
   const refuse = (code: Refusal, message: string): Decision => ({ ok: false, code, message });
+  // Who first: a click by someone who may not approve changes nothing, whatever the state.
+  const rules = approverRules(policy, pending.site, actor);
+  if (rules.length === 0) return refuse('not-approver', `you are not an approver for ${pending.site}`);
   if (pending.state !== 'pending')
     return refuse('already-decided', `this action was already ${pending.state}`);
   if (now.getTime() >= Date.parse(pending.expiresAt))
@@ -79,8 +82,6 @@ export function decideApproval(
   if (latest && latest.reportId !== pending.reportId && !latest.actionIds.includes(pending.actionId)) {
     return refuse('stale', 'a newer diagnosis of this site no longer proposes this action');
   }
-  const rules = approverRules(policy, pending.site, actor);
-  if (rules.length === 0) return refuse('not-approver', `you are not an approver for ${pending.site}`);
   if (!rules.some((r) => riskRank(pending.risk) <= riskRank(r.maxRisk))) {
     return refuse('risk-too-high', `you may not approve ${pending.risk} actions on ${pending.site}`);
   }

@@ -10,6 +10,8 @@ export interface PendingRecord extends PendingApproval {
   /** The causes that proposed it and the evidence lines they stood on (for the audit). */
   causes: string[];
   evidence: string[];
+  /** For rollbacks: the steps as resolved on the host when proposed; approval runs only these. */
+  plannedSteps?: string[] | undefined;
 }
 
 export type AuditEvent =
@@ -23,7 +25,8 @@ export type AuditEvent =
   | 'verified'
   | 'dry-run'
   | 'breaker-open'
-  | 'breaker-closed';
+  | 'breaker-closed'
+  | 'schedule-changed';
 
 export interface AuditInput {
   at: string;
@@ -61,8 +64,13 @@ export interface RemediationStore {
   pendingDue(now: string): Promise<PendingRecord[]>;
   audit(e: AuditInput): Promise<void>;
   auditLog(filter: { site?: string; limit: number }): Promise<AuditEntry[]>;
-  healRuns(key: HealKey, since: string): Promise<number>;
-  recordHealRun(key: HealKey, at: string): Promise<void>;
+  /**
+   * Atomically: if fewer than `max` runs since `since`, record one at `at`. `runs` is the count
+   * including the one recorded (ok) or the count found (not ok).
+   */
+  claimHealRun(key: HealKey, since: string, max: number, at: string): Promise<{ ok: boolean; runs: number }>;
+  /** Forget the runs counted so far (a human fixed it; the breaker closed). */
+  resetHealRuns(key: HealKey): Promise<void>;
   breaker(key: HealKey): Promise<{ openedAt: string; reason: string } | undefined>;
   setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined): Promise<void>;
 }

@@ -4,6 +4,8 @@ import type { RunOrigin } from '../ports.js';
 import { actionDefs } from './actionCatalog.js';
 import { ActionRunner, type RemediationSink } from './actionRunner.js';
 import { approverRules, decideApproval } from './approvalPolicy.js';
+import { expirePending } from './expirePending.js';
+import { causesOf, pendingRecord } from './pendingRecord.js';
 import type { Approvals } from './remediationReply.js';
 import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
@@ -36,27 +38,16 @@ export class Remediator {
   /** Store one pending approval per executable action of a report; returns their opaque ids. */
   async propose(report: Report, origin: RunOrigin): Promise<Approvals> {
     const approvals: Approvals = {};
-    const created = this.deps.clock.now();
-    const expiresAt = new Date(created.getTime() + this.deps.policy.expiryMinutes * 60_000).toISOString();
     for (const action of report.actions) {
       if (action.manual || !actionDefs.has(action.kind)) continue;
-      const causes = report.causes.filter((c) => c.actions.some((a) => a.id === action.id));
-      const pending: PendingRecord = {
+      const pending = pendingRecord(report, action, origin, {
         id: this.deps.newId(),
-        reportId: report.id,
-        site: report.site,
-        actionId: action.id,
-        risk: action.risk,
-        requestedBy: origin.requestedBy || `${origin.trigger}`,
-        expiresAt,
-        state: 'pending',
-        createdAt: created.toISOString(),
-        channel: origin.channel,
-        threadTs: origin.threadTs,
-        action,
-        causes: causes.map((c) => c.id),
-        evidence: causes.flatMap((c) => c.evidence).slice(0, 12),
-      };
+        createdAt: this.deps.clock.now(),
+        expiryMinutes: this.deps.policy.expiryMinutes,
+        // A rollback's target depends on the host's state: pin what it resolves to now.
+        plannedSteps:
+          action.risk === 'rollback' ? await this.runner.plan(action).catch(() => undefined) : undefined,
+      });
       await this.deps.store.createPending(pending);
       await this.audit({
         site: report.site,
@@ -67,8 +58,8 @@ export class Remediator {
           action: action.id,
           risk: action.risk,
           report: report.id,
-          commands: action.preview,
-          expiresAt,
+          commands: pending.plannedSteps ?? action.preview,
+          expiresAt: pending.expiresAt,
         },
       });
       approvals[action.id] = pending.id;
@@ -80,10 +71,10 @@ export class Remediator {
   async approve(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
     const pending = await this.find(pendingId, actor, sink);
     if (!pending) return;
-    const latest = await this.latest(pending.site);
+    const latest = await this.latest(pending);
     const decision = decideApproval(this.deps.policy, pending, actor, this.deps.clock.now(), latest);
     if (!decision.ok) {
-      if (decision.code === 'expired') await this.expire(pending);
+      if (decision.code === 'expired') await expirePending(this.deps.store, pending, this.now());
       if (decision.code === 'stale')
         await this.deps.store.transition(pending.id, 'pending', 'stale', actor.userId, this.now());
       return this.refuse(pending, pendingId, actor, decision.code, decision.message, sink);
@@ -166,6 +157,20 @@ export class Remediator {
   async dryRunPending(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
     const pending = await this.find(pendingId, actor, sink);
     if (!pending) return;
+    // It opens an SSH session and runs read-only commands: the requester and approvers only.
+    if (
+      actor.userId !== pending.requestedBy &&
+      approverRules(this.deps.policy, pending.site, actor).length === 0
+    ) {
+      return this.refuse(
+        pending,
+        pendingId,
+        actor,
+        'not-approver',
+        `only the requester or an approver of ${pending.site} may run a dry run`,
+        sink,
+      );
+    }
     await this.dryRun(pending.site, pending.action, actor.userId, sink, pendingId);
   }
 
@@ -183,27 +188,30 @@ export class Remediator {
     operator: string,
     sink: RemediationSink,
   ): Promise<{ ok: boolean; recovered: boolean }> {
-    const causes = report.causes.filter((c) => c.actions.some((a) => a.id === action.id));
+    const { causes, evidence } = causesOf(report, action);
     await this.audit({
       site: report.site,
       pendingId: null,
       event: 'approved',
       actor: operator,
-      detail: {
-        action: action.id,
-        risk: action.risk,
-        via: 'terminal',
-        report: report.id,
-        causes: causes.map((c) => c.id),
-        evidence: causes.flatMap((c) => c.evidence).slice(0, 12),
-      },
+      detail: { action: action.id, risk: action.risk, via: 'terminal', report: report.id, causes, evidence },
     });
     const r = await this.runner.run(report.site, action, operator, sink, {
       auto: false,
-      causes: causes.map((c) => c.id),
+      causes,
+      origin: { trigger: 'cli', requestedBy: operator },
     });
     if (r.recovered) await this.healer.humanRecovered(report.site, action.id, operator);
     return r;
+  }
+
+  /** May this chat user create or change schedules of `site`? Approvers of the site may. */
+  mayManageSchedules(site: string, actor: Actor): boolean {
+    return approverRules(this.deps.policy, site, actor).length > 0;
+  }
+
+  auditSchedule(site: string, actor: string, detail: Record<string, unknown>): Promise<void> {
+    return this.audit({ site, pendingId: null, event: 'schedule-changed', actor, detail });
   }
 
   /** A request the chat adapter refused before reading it (forged signature, stale timestamp). */
@@ -220,24 +228,18 @@ export class Remediator {
   /** Mark pending actions past their expiry as expired (audited). */
   async expireDue(): Promise<number> {
     const due = await this.deps.store.pendingDue(this.now());
-    for (const p of due) await this.expire(p);
+    for (const p of due) await expirePending(this.deps.store, p, this.now());
     return due.length;
   }
 
-  private async expire(p: PendingRecord): Promise<void> {
-    if (await this.deps.store.transition(p.id, 'pending', 'expired', 'medic', this.now())) {
-      await this.audit({
-        site: p.site,
-        pendingId: p.id,
-        event: 'expired',
-        actor: null,
-        detail: { action: p.actionId, expiresAt: p.expiresAt },
-      });
-    }
-  }
-
-  private async latest(site: string): Promise<{ reportId: string; actionIds: string[] } | undefined> {
-    const [newest] = await this.deps.reports.history(site, 1);
+  /** The newest diagnosis of the site by the same playbook (a health check says nothing of restarts). */
+  private async latest(
+    pending: PendingRecord,
+  ): Promise<{ reportId: string; actionIds: string[] } | undefined> {
+    const own = await this.deps.reports.getReport(pending.reportId);
+    const newest = (await this.deps.reports.history(pending.site, 50)).find(
+      (h) => !own || h.playbook === own.playbook,
+    );
     const report = newest ? await this.deps.reports.getReport(newest.id) : undefined;
     return report ? { reportId: report.id, actionIds: report.actions.map((a) => a.id) } : undefined;
   }

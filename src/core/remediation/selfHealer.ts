@@ -59,9 +59,33 @@ export class SelfHealer {
       await sink({ type: 'heal-paused', site: report.site, action, opened: false, reason: open.reason });
       return 'paused';
     }
+    // One automatic run per site and action at a time (a report and a schedule may race here).
+    const flight = `${key.site}\u0000${key.actionId}`;
+    if (this.inFlight.has(flight)) return 'none';
+    this.inFlight.add(flight);
+    try {
+      return await this.heal(report, origin, sink, rule, action, key, now);
+    } finally {
+      this.inFlight.delete(flight);
+    }
+  }
+
+  private readonly inFlight = new Set<string>();
+
+  private async heal(
+    report: Report,
+    origin: RunOrigin,
+    sink: RemediationSink,
+    rule: SelfHealRule,
+    action: ProposedAction,
+    key: HealKey,
+    now: Date,
+  ): Promise<'healed' | 'failed' | 'paused'> {
     const since = new Date(now.getTime() - rule.windowMinutes * 60_000).toISOString();
-    const runs = await this.store.healRuns(key, since);
-    if (runs >= rule.maxRuns) {
+    // Count and record in one transaction: across processes, the budget is spent at most once per run.
+    const claim = await this.store.claimHealRun(key, since, rule.maxRuns, now.toISOString());
+    if (!claim.ok) {
+      const runs = claim.runs;
       const reason = `${runs} automatic run(s) of "${action.title}" in the last ${rule.windowMinutes} min did not keep ${report.site} up; a human must approve the next one`;
       await this.store.setBreaker(key, { openedAt: now.toISOString(), reason });
       await this.store.audit({
@@ -75,7 +99,7 @@ export class SelfHealer {
       await sink({ type: 'heal-paused', site: report.site, action, opened: true, reason });
       return 'paused';
     }
-    await this.store.recordHealRun(key, now.toISOString());
+    const runs = claim.runs - 1;
     await this.store.audit({
       at: now.toISOString(),
       site: report.site,
@@ -96,7 +120,11 @@ export class SelfHealer {
         evidence: report.causes.find((c) => c.id === rule.cause)?.evidence.slice(0, 8) ?? [],
       },
     });
-    const r = await this.runner.run(report.site, action, ACTOR, sink, { auto: true, causes: [rule.cause] });
+    const r = await this.runner.run(report.site, action, ACTOR, sink, {
+      auto: true,
+      causes: [rule.cause],
+      origin,
+    });
     return r.recovered ? 'healed' : 'failed';
   }
 
@@ -105,6 +133,8 @@ export class SelfHealer {
     const key = { site, actionId };
     if (!(await this.store.breaker(key))) return;
     await this.store.setBreaker(key, undefined);
+    // A fresh budget: the automatic runs that led to the breaker no longer count.
+    await this.store.resetHealRuns(key);
     await this.store.audit({
       at: this.deps.clock.now().toISOString(),
       site,

@@ -2,7 +2,7 @@ import type { Report } from '../model/report.js';
 import type { Clock } from '../ports.js';
 
 export interface VerifyDeps {
-  /** The site's probe through the gateway: true when it answers without a server error. */
+  /** The site's probe through the gateway: true when it answers 2xx or 3xx. */
   probe(): Promise<boolean>;
   /** A fresh diagnosis of the site (stored like any other). */
   diagnose(): Promise<Report>;
@@ -36,15 +36,23 @@ export async function verifyRecovery(
     attempts++;
     if (await deps.probe()) {
       report = await deps.diagnose();
-      const lingering = report.causes.some((c) => o.causeIds.includes(c.id) && c.confidence >= 0.5);
-      if (report.status !== 'down' && !lingering) {
+      if (recoveredBy(report, o.causeIds))
         return { recovered: true, seconds: elapsed() / 1000, attempts, report };
-      }
     }
     if (elapsed() + o.intervalMs > o.timeoutMs) break;
     await deps.sleep(o.intervalMs);
   }
   report = await deps.diagnose();
-  const recovered = report.status === 'healthy';
-  return { recovered, seconds: elapsed() / 1000, attempts, report };
+  return { recovered: recoveredBy(report, o.causeIds), seconds: elapsed() / 1000, attempts, report };
+}
+
+/**
+ * One rule, in the loop and at the end: the site's own probe is fine (2xx/3xx as the probe check
+ * judges it, not merely "no server error") and none of the targeted causes is still found.
+ */
+export function recoveredBy(report: Report, causeIds: readonly string[]): boolean {
+  const probe = report.findings.find((f) => f.kind === 'site-probe');
+  const probeOk = probe ? probe.severity === 'ok' : report.status === 'healthy';
+  const lingering = report.causes.some((c) => causeIds.includes(c.id) && c.confidence >= 0.5);
+  return probeOk && report.status !== 'down' && !lingering;
 }

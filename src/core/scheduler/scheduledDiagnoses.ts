@@ -147,7 +147,10 @@ export class ScheduledDiagnoses {
       const approvals = (await this.deps.remediator?.propose(report, origin)) ?? {};
       await sink({ type: 'report', report, approvals });
     }
-    // Scheduled diagnoses feed the self-healing policy (budget and breaker apply).
-    await this.deps.remediator?.healer.afterDiagnosis(report, origin, sink);
+    // Scheduled diagnoses feed the self-healing policy (budget and breaker apply). Not awaited:
+    // healing and its verification must not hold the schedule's next run back.
+    this.deps.remediator?.healer
+      .afterDiagnosis(report, origin, sink)
+      .catch((err) => this.deps.logger.error({ err, schedule: s.id }, 'self-healing failed'));
   }
 }

@@ -109,17 +109,43 @@ describe('SqliteStore self-healing budget', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'medic-budget-')), 'medic.db');
     const key = { site: 'shop', actionId: 'restart-unit:web1:php8.2-fpm.service' };
     const a = new SqliteStore(path);
-    await a.approvals.recordHealRun(key, '2026-11-22T10:00:00.000Z');
-    await a.approvals.recordHealRun(key, '2026-11-22T10:30:00.000Z');
-    await a.approvals.recordHealRun({ ...key, site: 'api' }, '2026-11-22T10:30:00.000Z');
+    const since = '2026-11-22T09:00:00.000Z';
+    expect(await a.approvals.claimHealRun(key, since, 2, '2026-11-22T10:00:00.000Z')).toEqual({
+      ok: true,
+      runs: 1,
+    });
+    expect(await a.approvals.claimHealRun(key, since, 2, '2026-11-22T10:30:00.000Z')).toEqual({
+      ok: true,
+      runs: 2,
+    });
+    expect(
+      await a.approvals.claimHealRun({ ...key, site: 'api' }, since, 2, '2026-11-22T10:30:00.000Z'),
+    ).toEqual({
+      ok: true,
+      runs: 1,
+    });
     await a.approvals.setBreaker(key, { openedAt: '2026-11-22T10:31:00.000Z', reason: 'spent' });
     await a.close();
     const b = new SqliteStore(path);
-    expect(await b.approvals.healRuns(key, '2026-11-22T09:59:00.000Z')).toBe(2);
-    expect(await b.approvals.healRuns(key, '2026-11-22T10:00:00.000Z')).toBe(1);
+    expect(await b.approvals.claimHealRun(key, since, 2, '2026-11-22T10:40:00.000Z')).toEqual({
+      ok: false,
+      runs: 2,
+    });
+    // The window slides: the 10:00 run no longer counts from 10:00 on.
+    expect(
+      await b.approvals.claimHealRun(key, '2026-11-22T10:00:00.000Z', 2, '2026-11-22T11:00:00.000Z'),
+    ).toEqual({
+      ok: true,
+      runs: 2,
+    });
     expect(await b.approvals.breaker(key)).toEqual({ openedAt: '2026-11-22T10:31:00.000Z', reason: 'spent' });
     await b.approvals.setBreaker(key, undefined);
     expect(await b.approvals.breaker(key)).toBeUndefined();
+    await b.approvals.resetHealRuns(key);
+    expect(await b.approvals.claimHealRun(key, since, 1, '2026-11-22T11:01:00.000Z')).toEqual({
+      ok: true,
+      runs: 1,
+    });
     await b.close();
   });
 });

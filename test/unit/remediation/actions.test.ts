@@ -52,7 +52,7 @@ describe('rollback-symlink', () => {
       p,
       ctx({
         'readlink -- /srv/shop/current': '/srv/shop/releases/r3\n',
-        'ls -1A -- /srv/shop/releases': 'r1\nr2\nr3\n',
+        "find /srv/shop/releases -mindepth 1 -maxdepth 1 -type d -printf '%f\\n'": 'r1\nr2\nr3\n',
       }),
     );
     expect(steps.map((s) => s.display)).toEqual([
@@ -65,7 +65,13 @@ describe('rollback-symlink', () => {
   it('says clearly when there is nothing to roll back to, or the link is missing', async () => {
     const p = rollbackSymlink.params.parse({ path: '/srv/shop/current', releases: '/srv/rel' });
     await expect(
-      rollbackSymlink.plan(p, ctx({ 'readlink -- /srv/shop/current': 'r1\n', 'ls -1A -- /srv/rel': 'r1\n' })),
+      rollbackSymlink.plan(
+        p,
+        ctx({
+          'readlink -- /srv/shop/current': 'r1\n',
+          "find /srv/rel -mindepth 1 -maxdepth 1 -type d -printf '%f\\n'": 'r1\n',
+        }),
+      ),
     ).rejects.toThrow('no release before r1 in /srv/rel on web1');
     await expect(rollbackSymlink.plan(p, ctx({}))).rejects.toThrow(
       /readlink \/srv\/shop\/current failed on web1/,

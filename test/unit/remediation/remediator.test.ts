@@ -247,6 +247,101 @@ describe('self-healing budget', () => {
   });
 });
 
+describe('review findings, fixed', () => {
+  const rule = { cause: 'upstream-down', action: 'restart-unit', maxRuns: 1, windowMinutes: 60 };
+
+  it('a follow-up of an automatic run keeps the reporter as requester (four-eyes holds)', async () => {
+    const t = setup({ selfHealing: [rule] }, () => false);
+    const r = report('down');
+    await t.reports.saveReport(r);
+    await t.remediator.healer.afterDiagnosis(r, { trigger: 'slack', requestedBy: 'U7' }, t.sink);
+    const next = t.replies.find((x) => x.type === 'report') as unknown as {
+      approvals: Record<string, string>;
+    };
+    const followUp = next.approvals[restart.id] as string;
+    expect((await t.store.getPending(followUp))?.requestedBy).toBe('U7');
+    await t.remediator.approve(followUp, actor('U7'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ code: 'self-approval' });
+  });
+
+  it('two diagnoses at once spend the budget once', async () => {
+    let release: () => void = () => {};
+    const t = setup({ selfHealing: [{ ...rule, maxRuns: 5 }] });
+    t.transports.answer = () => ({});
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slowSink = async () => gate;
+    const r = report('down');
+    const a = t.remediator.healer.afterDiagnosis(r, { trigger: 'slack' }, slowSink);
+    const b = t.remediator.healer.afterDiagnosis(r, { trigger: 'schedule' }, slowSink);
+    release();
+    expect((await Promise.all([a, b])).sort()).toEqual(['healed', 'none']);
+    expect(t.transports.ran.filter((x) => x.line.startsWith('systemctl restart'))).toHaveLength(1);
+  });
+
+  it('a non-approver click on an expired action changes nothing', async () => {
+    const t = setup();
+    const { pending } = await t.diagnosed();
+    t.clock.advance(20 * 60_000);
+    await t.remediator.approve(pending, actor('U5'), t.sink);
+    expect((await t.store.getPending(pending))?.state).toBe('pending');
+    expect(t.replies.at(-1)).toMatchObject({ code: 'not-approver' });
+  });
+
+  it('a newer report of another playbook (a health check) does not make an approval stale', async () => {
+    let up = false;
+    const t = setup({}, () => up);
+    t.transports.answer = (line) => {
+      if (line.startsWith('systemctl restart')) up = true;
+      return {};
+    };
+    const { pending } = await t.diagnosed();
+    await t.reports.saveReport({ ...report('down', []), playbook: 'health' });
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-verified', recovered: true });
+  });
+
+  it('a 404 after the fix is not a recovery', async () => {
+    const r404 = {
+      ...report('degraded', []),
+      findings: [{ kind: 'site-probe', severity: 'warn' }],
+    } as unknown as Report;
+    const { recoveredBy } = await import('../../../src/core/remediation/verifyRecovery.js');
+    expect(recoveredBy(r404, ['upstream-down'])).toBe(false);
+    const r200 = {
+      ...r404,
+      causes: [],
+      findings: [{ kind: 'site-probe', severity: 'ok' }],
+    } as unknown as Report;
+    expect(recoveredBy(r200, ['upstream-down'])).toBe(true);
+  });
+
+  it('a rollback runs only what it resolved to when proposed; a host that changed is refused', async () => {
+    const t = setup({ approvers: [{ users: ['U9'], maxRisk: 'rollback' }] });
+    const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
+    let current = 'releases/r3';
+    t.transports.answer = (line) =>
+      line.startsWith('readlink')
+        ? { stdout: `${current}\n` }
+        : line.startsWith('find')
+          ? { stdout: 'r1\nr2\nr3\nr4\n' }
+          : {};
+    const r = { ...report('down', [rb]), causes: [] };
+    await t.reports.saveReport(r);
+    const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
+    const pending = approvals[rb.id] as string;
+    expect((await t.store.getPending(pending))?.plannedSteps?.[0]).toContain('releases/r2');
+    current = 'releases/r4'; // a deploy landed after the report
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    const done = t.replies.find((x) => x.type === 'remediation-done') as {
+      execution: { ok: boolean; error?: { code: string } };
+    };
+    expect(done.execution).toMatchObject({ ok: false, error: { code: 'action.changed' } });
+    expect(t.transports.ran.some((x) => x.line.startsWith('ln '))).toBe(false);
+  });
+});
+
 describe('medic remediate picks an action', () => {
   const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
   it('by id, number, unique kind or prefix; ambiguity lists', () => {

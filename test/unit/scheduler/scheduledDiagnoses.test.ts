@@ -38,7 +38,15 @@ describe('schedule commands from chat', () => {
   it('adds a validated schedule, refuses bad input, keeps config schedules from chat removal', async () => {
     const h = harness('2026-11-22T10:00:00Z');
     await h.scheduler.start([schedule({ id: 'cfg', source: 'config' })]);
-    const deps = { scheduler: h.scheduler, inventory, playbooks, now: h.timers.now() };
+    const audited: unknown[] = [];
+    const deps = {
+      scheduler: h.scheduler,
+      inventory,
+      playbooks,
+      now: h.timers.now(),
+      mayManage: (site: string) => site === 'shop',
+      audit: async (_site: string, detail: Record<string, unknown>) => void audited.push(detail),
+    };
     const origin = { trigger: 'slack' as const, requestedBy: 'U7', channel: 'C1' };
     const add = (text: string) => scheduleCommand(parseIntent(text) as never, deps, origin);
     const ok = (await add('schedule add "*/5 * * * *" 502-triage shop')) as Extract<
@@ -62,6 +70,16 @@ describe('schedule commands from chat', () => {
     });
     expect(await add('schedule remove cfg')).toMatchObject({ code: 'schedule.config' });
     expect(await add('schedule pause cfg')).toMatchObject({ note: 'Paused `cfg`.' });
+    expect(audited).toEqual([
+      expect.objectContaining({ op: 'add', cron: '*/5 * * * *', playbook: '502-triage', channel: 'C1' }),
+      { op: 'pause', id: 'cfg' },
+    ]);
+    const forbidden = await scheduleCommand(
+      parseIntent('schedule pause cfg') as never,
+      { ...deps, mayManage: () => false },
+      origin,
+    );
+    expect(forbidden).toMatchObject({ type: 'error', code: 'schedule.forbidden' });
     expect(h.scheduler.list().map((v) => [v.schedule.id.slice(0, 4), v.schedule.paused])).toEqual([
       ['cfg', true],
       ['shop', false],

@@ -48,7 +48,12 @@ export const rollbackSymlink: ActionDef<Params> = {
     const as = p.user ? { asUser: p.user } : { privileged: true };
     const link = (await readOnly(ctx, argv('readlink', '--', p.path), `readlink ${p.path}`)).trim();
     const current = posix.basename(link);
-    const listing = await readOnly(ctx, argv('ls', '-1A', '--', releasesOf(p)), `ls ${releasesOf(p)}`);
+    // Directories only: a stray file or dotfile in releases/ is never a release.
+    const listing = await readOnly(
+      ctx,
+      argv('find', releasesOf(p), '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%f\\n'),
+      `listing ${releasesOf(p)}`,
+    );
     const names = listing.split('\n').filter(Boolean);
     const previous = previousRelease(current, names);
     if (!previous) {
