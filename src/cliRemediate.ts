@@ -105,4 +105,8 @@ export async function auditCommand(
   return 0;
 }
 
-const operator = () => `cli:${userInfo().username}`;
+/** The login; under sudo (uid 0) the invoking user, as sudo records it. */
+const operator = () => {
+  const root = process.getuid?.() === 0;
+  return `cli:${root && process.env.SUDO_USER ? `${process.env.SUDO_USER} (sudo)` : userInfo().username}`;
+};

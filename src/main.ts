@@ -40,6 +40,7 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     const shutdown = async (signal: string) => {
       medic.logger.info({ signal }, 'stopping');
       await medic.scheduler?.stop().catch(() => undefined);
+      await medic.scheduled?.drain();
       await bot.stop().catch(() => undefined);
       await medic.store?.close();
       process.exit(0);
@@ -59,6 +60,7 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
   });
   await medic.scheduler?.stop();
+  await medic.scheduled?.drain();
   await medic.store?.close();
 }
 

@@ -117,6 +117,9 @@ export function createSlackBot(
       channel: event.channel,
       threadTs: event.thread_ts ?? event.ts,
     };
+    // "@medic schedule …": who may change schedules depends on user groups too.
+    if (/\bschedules?\b/i.test(event.text) && directory && event.user)
+      origin.groups = await directory.groupsOf(event.user);
     void run(
       conversation.handle(
         event.text,
@@ -170,7 +173,7 @@ export function createSlackBot(
       client.chat.postMessage({
         channel: command.channel_id,
         // The user's words are shown, never interpreted: escaped, and no way out of the code span.
-        text: `<@${command.user_id}> asked: \`${settings.command} ${escapeMrkdwn(text.slice(0, 200)).replaceAll('`', "'")}\``,
+        text: `<@${command.user_id}> asked: \`${settings.command} ${escapeMrkdwn(unescapeSlack(text).slice(0, 200)).replaceAll('`', "'")}\``,
       }),
     );
     const target = { channel: command.channel_id, threadTs: root.ts };
@@ -262,4 +265,14 @@ export function createSlackBot(
       await app.stop();
     },
   };
+}
+
+/** Escaped slash-command text as people typed it: `<#C1|ops>` → `#ops`, `<@U1|ann>` → `@ann`. */
+export function unescapeSlack(text: string): string {
+  return text
+    .replace(/<([#@])[A-Z0-9]+\|([^>]*)>/g, '$1$2')
+    .replace(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g, '$1')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 }

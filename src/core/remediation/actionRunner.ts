@@ -96,6 +96,30 @@ export class ActionRunner {
     }
   }
 
+  /**
+   * What a rollback resolves to now, within 10 s. When it cannot be resolved (host down, slow),
+   * the pin says so: approving it later is refused as "host changed" rather than run unpinned.
+   */
+  async pin(action: ProposedAction): Promise<string[]> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<string[]>((resolve) => {
+      timer = setTimeout(
+        () => resolve(['(not resolved when proposed: the host did not answer in time)']),
+        10_000,
+      );
+    });
+    try {
+      return await Promise.race([
+        this.plan(action).catch((err: unknown) => [
+          `(not resolved when proposed: ${toSafeError(err).message})`,
+        ]),
+        deadline,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The exact steps as they would run now, resolved on the host (nothing is changed). */
   async plan(action: ProposedAction): Promise<string[]> {
     const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
@@ -164,7 +188,8 @@ export class ActionRunner {
             timeoutMs: 5000,
             ...(cfg.hostHeader ? { hostHeader: cfg.hostHeader } : {}),
           });
-          return r.status !== null && r.status >= 200 && r.status < 400;
+          // A loose gate (no server error); the diagnosis's own probe check decides recovery.
+          return r.status !== null && r.status < 500;
         },
         diagnose: () => this.deps.diagnose(site, origin),
         clock: this.deps.clock,

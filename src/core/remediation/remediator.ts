@@ -45,8 +45,7 @@ export class Remediator {
         createdAt: this.deps.clock.now(),
         expiryMinutes: this.deps.policy.expiryMinutes,
         // A rollback's target depends on the host's state: pin what it resolves to now.
-        plannedSteps:
-          action.risk === 'rollback' ? await this.runner.plan(action).catch(() => undefined) : undefined,
+        plannedSteps: action.risk === 'rollback' ? await this.runner.pin(action) : undefined,
       });
       await this.deps.store.createPending(pending);
       await this.audit({
@@ -237,7 +236,7 @@ export class Remediator {
     pending: PendingRecord,
   ): Promise<{ reportId: string; actionIds: string[] } | undefined> {
     const own = await this.deps.reports.getReport(pending.reportId);
-    const newest = (await this.deps.reports.history(pending.site, 50)).find(
+    const newest = (await this.deps.reports.history(pending.site, 500)).find(
       (h) => !own || h.playbook === own.playbook,
     );
     const report = newest ? await this.deps.reports.getReport(newest.id) : undefined;

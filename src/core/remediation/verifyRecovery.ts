@@ -2,7 +2,7 @@ import type { Report } from '../model/report.js';
 import type { Clock } from '../ports.js';
 
 export interface VerifyDeps {
-  /** The site's probe through the gateway: true when it answers 2xx or 3xx. */
+  /** The site's probe through the gateway: true when it answers without a server error. */
   probe(): Promise<boolean>;
   /** A fresh diagnosis of the site (stored like any other). */
   diagnose(): Promise<Report>;
@@ -47,8 +47,8 @@ export async function verifyRecovery(
 }
 
 /**
- * One rule, in the loop and at the end: the site's own probe is fine (2xx/3xx as the probe check
- * judges it, not merely "no server error") and none of the targeted causes is still found.
+ * One rule, in the loop and at the end: the site's own probe check passes (its healthy statuses,
+ * not merely "no server error") and none of the targeted causes is still found.
  */
 export function recoveredBy(report: Report, causeIds: readonly string[]): boolean {
   const probe = report.findings.find((f) => f.kind === 'site-probe');

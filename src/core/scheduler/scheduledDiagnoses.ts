@@ -28,6 +28,7 @@ export class ScheduledDiagnoses {
   private scheduler: Scheduler | undefined;
   /** Reports of runs not yet announced (the scheduler hands back only the id). */
   private readonly recent = new Map<string, Report>();
+  private readonly healing = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -149,8 +150,18 @@ export class ScheduledDiagnoses {
     }
     // Scheduled diagnoses feed the self-healing policy (budget and breaker apply). Not awaited:
     // healing and its verification must not hold the schedule's next run back.
-    this.deps.remediator?.healer
+    const heal = this.deps.remediator?.healer
       .afterDiagnosis(report, origin, sink)
+      .then(() => undefined)
       .catch((err) => this.deps.logger.error({ err, schedule: s.id }, 'self-healing failed'));
+    if (heal) {
+      this.healing.add(heal);
+      void heal.finally(() => this.healing.delete(heal));
+    }
+  }
+
+  /** Wait for self-healing started by schedules (before the store closes at shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.healing]);
   }
 }

@@ -52,7 +52,8 @@ describe('rollback-symlink', () => {
       p,
       ctx({
         'readlink -- /srv/shop/current': '/srv/shop/releases/r3\n',
-        "find /srv/shop/releases -mindepth 1 -maxdepth 1 -type d -printf '%f\\n'": 'r1\nr2\nr3\n',
+        "find -H /srv/shop/releases/ -mindepth 1 -maxdepth 1 '(' -type d -o -xtype d ')' '!' -name '.*' -printf '%f\\n'":
+          'r1\nr2\nr3\n',
       }),
     );
     expect(steps.map((s) => s.display)).toEqual([
@@ -69,7 +70,8 @@ describe('rollback-symlink', () => {
         p,
         ctx({
           'readlink -- /srv/shop/current': 'r1\n',
-          "find /srv/rel -mindepth 1 -maxdepth 1 -type d -printf '%f\\n'": 'r1\n',
+          "find -H /srv/rel/ -mindepth 1 -maxdepth 1 '(' -type d -o -xtype d ')' '!' -name '.*' -printf '%f\\n'":
+            'r1\n',
         }),
       ),
     ).rejects.toThrow('no release before r1 in /srv/rel on web1');

@@ -342,6 +342,35 @@ describe('review findings, fixed', () => {
   });
 });
 
+describe('pinned rollbacks fail closed', () => {
+  it('a rollback that could not be resolved when proposed is never run unpinned', async () => {
+    const t = setup({ approvers: [{ users: ['U9'], maxRisk: 'rollback' }] });
+    const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
+    let reachable = false;
+    t.transports.answer = (line) =>
+      !reachable
+        ? { code: 255, stderr: 'ssh: connect to host web1 port 22: Connection refused' }
+        : line.startsWith('readlink')
+          ? { stdout: 'releases/r3\n' }
+          : line.startsWith('find')
+            ? { stdout: 'r2\nr3\n' }
+            : {};
+    const r = { ...report('down', [rb]), causes: [] };
+    await t.reports.saveReport(r);
+    const pending = (await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' }))[rb.id] as string;
+    expect((await t.store.getPending(pending))?.plannedSteps?.[0]).toMatch(
+      /^\(not resolved when proposed: readlink/,
+    );
+    reachable = true;
+    await t.remediator.approve(pending, actor('U9'), t.sink);
+    expect(t.transports.ran.some((x) => x.line.startsWith('ln '))).toBe(false);
+    const done = t.replies.find((x) => x.type === 'remediation-done') as unknown as {
+      execution: { error?: { code: string } };
+    };
+    expect(done.execution.error?.code).toBe('action.changed');
+  });
+});
+
 describe('medic remediate picks an action', () => {
   const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
   it('by id, number, unique kind or prefix; ambiguity lists', () => {

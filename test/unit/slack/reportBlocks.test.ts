@@ -4,6 +4,7 @@ import { LIMITS } from '../../../src/adapters/slack/blockLimits.js';
 import { foldProgress, newProgress, progressText } from '../../../src/adapters/slack/progressText.js';
 import { replyMessage } from '../../../src/adapters/slack/replyBlocks.js';
 import { reportBlocks, retireActionRow } from '../../../src/adapters/slack/reportBlocks.js';
+import { unescapeSlack } from '../../../src/adapters/slack/slackBot.js';
 import type { Report } from '../../../src/core/model/report.js';
 
 const report = JSON.parse(
@@ -169,5 +170,15 @@ describe('retiring a decided action', () => {
       block_id: 'medic_action_1',
       elements: [{ type: 'mrkdwn', text: 'Rejected by <@U3>: Restart nginx' }],
     });
+  });
+});
+
+describe('escaped slash-command text', () => {
+  it('shows what people typed', () => {
+    expect(
+      unescapeSlack(
+        'schedule add "*/5 * * * *" 502-triage shop <#C7|ops> &lt;b&gt; &amp; <@U1|ann> <https://x.io|x.io>',
+      ),
+    ).toBe('schedule add "*/5 * * * *" 502-triage shop #ops <b> & @ann https://x.io');
   });
 });

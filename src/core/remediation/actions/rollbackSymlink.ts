@@ -48,10 +48,31 @@ export const rollbackSymlink: ActionDef<Params> = {
     const as = p.user ? { asUser: p.user } : { privileged: true };
     const link = (await readOnly(ctx, argv('readlink', '--', p.path), `readlink ${p.path}`)).trim();
     const current = posix.basename(link);
-    // Directories only: a stray file or dotfile in releases/ is never a release.
+    // Directories (or links to them) only, no dot-directories: a stray file is never a release.
+    // -H follows releases/ itself when it is a link.
     const listing = await readOnly(
       ctx,
-      argv('find', releasesOf(p), '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%f\\n'),
+      argv(
+        'find',
+        '-H',
+        `${releasesOf(p)}/`,
+        '-mindepth',
+        '1',
+        '-maxdepth',
+        '1',
+        '(',
+        '-type',
+        'd',
+        '-o',
+        '-xtype',
+        'd',
+        ')',
+        '!',
+        '-name',
+        '.*',
+        '-printf',
+        '%f\\n',
+      ),
       `listing ${releasesOf(p)}`,
     );
     const names = listing.split('\n').filter(Boolean);
