@@ -52,7 +52,7 @@ try {
     await breakIt();
     const report = await medic.diagnoser.diagnose('shop', { origin: { trigger: 'cli', requestedBy: 'U7' } });
     const approvals = await remediator.propose(report, { trigger: 'slack', requestedBy: 'U7' });
-    const pending = Object.values(approvals)[0];
+    const pending = Object.values(approvals)[0]?.id;
     if (!pending) throw new Error('nothing proposed');
     let recovered = false;
     const t0 = performance.now();

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { renderReplyText } from './adapters/console/renderReplyText.js';
 import type { Medic } from './composition.js';
+import { toSafeError } from './core/errors.js';
 import type { ProposedAction } from './core/model/action.js';
 import { siteRollbacks } from './core/remediation/siteRollbacks.js';
 
@@ -70,14 +71,24 @@ export async function remediateCommand(
     await remediator.dryRun(site, picked, operator(), print);
     return 0;
   }
+  // Resolved on the host now (e.g. which release is previous): what is shown is what runs.
+  // If it cannot be resolved, running it still goes through the runner: refused and audited.
+  const planned = await remediator.planner.plan(picked).then(
+    (steps) => ({ steps }),
+    (e: unknown) => ({ error: toSafeError(e).message }),
+  );
   if (!flags.yes) {
     if (!input.isTTY) {
       err.write('not a terminal: pass --yes to run it, or --dry-run to see the commands\n');
       return 2;
     }
+    if ('error' in planned) {
+      err.write(`${planned.error}\nNothing was run.\n`);
+      return 1;
+    }
     const rl = createInterface({ input, output: out });
     const answer = await rl.question(
-      `${picked.title} [${picked.risk}]\n  ${picked.preview.join('\n  ')}\nRun it? [y/N] `,
+      `${picked.title} [${picked.risk}]\n  ${planned.steps.join('\n  ')}\nRun it? [y/N] `,
     );
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) {
@@ -85,7 +96,8 @@ export async function remediateCommand(
       return 1;
     }
   }
-  const r = await remediator.runByOperator(report, picked, operator(), print);
+  const steps = 'steps' in planned ? planned.steps : undefined;
+  const r = await remediator.runByOperator(report, picked, operator(), print, steps);
   return r.ok && (r.recovered || picked.risk === 'read') ? 0 : 1;
 }
 

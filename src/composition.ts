@@ -79,7 +79,8 @@ export function createMedic(
         policy: config.remediation,
         store: store.approvals,
         reports: store,
-        diagnose: (site, origin) => diagnoser.diagnose(site, { origin }),
+        diagnose: (site, origin, playbook) =>
+          diagnoser.diagnose(site, { origin, ...(playbook ? { playbook } : {}) }),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         newId: randomUUID,
       })

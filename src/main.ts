@@ -40,9 +40,9 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     const shutdown = async (signal: string) => {
       medic.logger.info({ signal }, 'stopping');
       await medic.scheduler?.stop().catch(() => undefined);
-      await medic.scheduled?.drain();
+      // No new clicks or messages, then let what is running finish before the store closes.
       await bot.stop().catch(() => undefined);
-      await medic.store?.close();
+      await drain(medic);
       process.exit(0);
     };
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -60,7 +60,23 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
   });
   await medic.scheduler?.stop();
-  await medic.scheduled?.drain();
+  await drain(medic);
+}
+
+/**
+ * Wait for remediations and self-healing under way (their audit rows and state changes must
+ * land), at most 60 s, then close the store. What did not finish is logged.
+ */
+async function drain(medic: ReturnType<typeof createMedic>): Promise<void> {
+  const running = medic.remediator?.inFlight.size ?? 0;
+  if (running) medic.logger.info({ running }, 'waiting for remediations under way');
+  // Self-healing started by schedules is tracked by the remediator too.
+  if (medic.remediator && !(await medic.remediator.drain(60_000))) {
+    medic.logger.warn(
+      { running: medic.remediator.inFlight.size },
+      'stopping with remediations still running; their audit may be incomplete',
+    );
+  }
   await medic.store?.close();
 }
 

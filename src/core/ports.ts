@@ -85,6 +85,8 @@ export interface ContainerEngine {
   create(name: string, body: Record<string, unknown>): Promise<string>;
   /** GET /images/json filtered by reference (e.g. `shop`), raw. */
   images(reference: string): Promise<unknown[]>;
+  /** GET /images/{id}/json, raw (its Config holds the image's own defaults). */
+  inspectImage(id: string): Promise<unknown>;
 }
 
 export interface ContainerEngineFactory {
@@ -120,7 +122,8 @@ export interface ReportSummary {
 export interface Store {
   saveReport(report: Report, origin: RunOrigin): Promise<void>;
   getReport(id: string): Promise<Report | undefined>;
-  history(site: string, limit: number): Promise<ReportSummary[]>;
+  /** Newest first; only runs of `playbook` when given. */
+  history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]>;
   /** The newest report of every site. */
   latestPerSite(): Promise<ReportSummary[]>;
   close(): Promise<void>;

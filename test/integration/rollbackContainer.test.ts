@@ -1,7 +1,7 @@
 /**
  * Rolling a container back to its previous image, end to end on a real fleet host: two releases
  * of one repository built on the test engine (`:v1` serves, `:v2`, built later, is a bad release
- * whose start script exits 1; same Dockerfile, same Cmd and ports, only the content differs), the
+ * whose start script exits 1; its Cmd, Env and labels differ from v1's, as a new release's do), the
  * site's container running `:v2` behind web1's nginx → a real 502 → Slack offers the declared
  * rollback as an approve button → `medic remediate <site> rollback --dry-run` names `:v1` and
  * changes nothing → `medic remediate <site> rollback --yes` recreates the container from `:v1`
@@ -67,19 +67,29 @@ async function medic(...args: string[]): Promise<{ code: number; out: string; er
 }
 
 /**
- * One release's build context. The same Dockerfile (so the same Cmd and ports) for both tags;
- * the bad release lacks the config file its start script needs, so it exits 1 at start.
+ * One release's build context. Each release has its own start script (its Cmd), APP_VERSION and
+ * release label, and declares a volume; the bad release lacks the config file its start script
+ * needs, so it exits 1 at start. A rollback must run v1 with v1's own Cmd and Env, not v2's.
  */
 function release(version: 'v1' | 'v2'): string {
   const dir = join(work, version);
+  const script = version === 'v1' ? 'start.sh' : 'boot.sh';
   mkdirSync(join(dir, 'root/www'), { recursive: true });
   mkdirSync(join(dir, 'root/etc'), { recursive: true });
   writeFileSync(
     join(dir, 'Dockerfile'),
-    `FROM ${fleet.busybox}\nCOPY root/ /\nCMD ["/bin/sh", "/start.sh"]\n`,
+    [
+      `FROM ${fleet.busybox}`,
+      'COPY root/ /',
+      `ENV APP_VERSION=${version}`,
+      `LABEL release=${version}`,
+      'VOLUME /data',
+      `CMD ["/bin/sh", "/${script}"]`,
+      '',
+    ].join('\n'),
   );
   writeFileSync(
-    join(dir, 'root/start.sh'),
+    join(dir, `root/${script}`),
     [
       '#!/bin/sh',
       '[ -f /etc/shop.conf ] || { echo "fatal: /etc/shop.conf: no such file" >&2; exit 1; }',
@@ -105,14 +115,27 @@ beforeAll(async () => {
   const created = async (tag: string) =>
     Date.parse(await fleet.docker('image', 'inspect', '-f', '{{.Created}}', tag));
   expect(Math.floor((await created(V2)) / 1000)).toBeGreaterThan(Math.floor((await created(V1)) / 1000));
-  expect(
-    await fleet.docker('image', 'inspect', '-f', '{{json .Config.Cmd}} {{json .Config.ExposedPorts}}', V1),
-  ).toBe(
-    await fleet.docker('image', 'inspect', '-f', '{{json .Config.Cmd}} {{json .Config.ExposedPorts}}', V2),
+  expect(await fleet.docker('image', 'inspect', '-f', '{{json .Config.Cmd}}', V1)).not.toBe(
+    await fleet.docker('image', 'inspect', '-f', '{{json .Config.Cmd}}', V2),
   );
 
   // The bad release is deployed: it crash-loops, nginx answers 502.
-  await fleet.docker('run', '-d', '--name', container, '--restart', 'unless-stopped', '-p', '38080:8080', V2);
+  // The operator's own settings: an extra variable and label; the anonymous /data volume.
+  await fleet.docker(
+    'run',
+    '-d',
+    '--name',
+    container,
+    '--restart',
+    'unless-stopped',
+    '-p',
+    '38080:8080',
+    '-e',
+    'SHOP_MODE=prod',
+    '--label',
+    'team=shop',
+    V2,
+  );
   await web1.waitFor(
     `test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: ${HOST_HEADER}' http://127.0.0.1/)" = 502`,
     30_000,
@@ -186,6 +209,8 @@ describe('rollback-container on a real fleet host', () => {
     const approve = buttons.find((b) => b.action_id.startsWith('medic_approve_') && b.text.text === clipped);
     expect(approve, buttons.map((b) => b.text.text).join(' | ')).toBeDefined();
     expect(approve?.confirm?.text.text).toContain(title);
+    // Resolved on the host when proposed: the dialog names the tag it will run, not a placeholder.
+    expect(approve?.confirm?.text.text).toContain(`with a container of ${V1}`);
     // Offered, not run: the bad release still runs.
     expect(await inspect(container, '{{.Config.Image}}')).toBe(V2);
     await rb.stop();
@@ -212,7 +237,8 @@ describe('rollback-container on a real fleet host', () => {
     const oldId = await inspect(container, '{{.Id}}');
     const bindings = await inspect(container, '{{json .HostConfig.PortBindings}}');
     const policy = await inspect(container, '{{json .HostConfig.RestartPolicy}}');
-    const cmd = await inspect(container, '{{json .Config.Cmd}}');
+    const volume = await inspect(container, '{{range .Mounts}}{{.Name}}{{end}}');
+    expect(volume).toMatch(/^[0-9a-f]{64}$/);
     const t0 = Date.now();
 
     const r = await medic('remediate', SITE, 'rollback', '--yes');
@@ -228,7 +254,17 @@ describe('rollback-container on a real fleet host', () => {
     expect(await inspect(container, '{{.State.Running}}')).toBe('true');
     expect(await inspect(container, '{{json .HostConfig.PortBindings}}')).toBe(bindings);
     expect(await inspect(container, '{{json .HostConfig.RestartPolicy}}')).toBe(policy);
-    expect(await inspect(container, '{{json .Config.Cmd}}')).toBe(cmd);
+    // v1's own Cmd and APP_VERSION and label, not those v2 brought; the operator's kept.
+    expect(await inspect(container, '{{json .Config.Cmd}}')).toBe('["/bin/sh","/start.sh"]');
+    const env = JSON.parse(await inspect(container, '{{json .Config.Env}}')) as string[];
+    expect(env).toContain('APP_VERSION=v1');
+    expect(env).toContain('SHOP_MODE=prod');
+    expect(env).not.toContain('APP_VERSION=v2');
+    expect(
+      await inspect(container, '{{index .Config.Labels "release"}} {{index .Config.Labels "team"}}'),
+    ).toBe('v1 shop');
+    // The anonymous volume went with the service.
+    expect(await inspect(container, '{{range .Mounts}}{{.Name}}{{end}}')).toBe(volume);
     expect(await fleet.docker('port', container, '8080/tcp')).toMatch(/:38080$/m);
     // The bad release is kept, stopped, under <name>-medic-<time>: rolling forward is a rename away.
     const kept = await keptContainers();

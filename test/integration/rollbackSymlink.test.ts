@@ -48,6 +48,10 @@ beforeAll(async () => {
     echo '<?php echo "release r2\\n";' > /srv/release/releases/r2/public/index.php
     echo '<?php posix_kill(posix_getpid(), 9);' > /srv/release/releases/r3/public/index.php
     ln -s releases/r3 /srv/release/current
+    # Not releases: a link aliasing one (it sorts first), a dot-directory, a stray file.
+    ln -s r3 /srv/release/releases/latest
+    mkdir /srv/release/releases/.incoming
+    touch /srv/release/releases/notes.txt
     chown -R deploy:deploy /srv/release
     cat > /etc/nginx/sites-enabled/release.conf <<'EOF'
 ${nginxSite}EOF

@@ -58,6 +58,11 @@ export class MemoryRemediationStore implements RemediationStore {
   async breaker(key: HealKey) {
     return this.breakers.get(`${key.site}|${key.actionId}`);
   }
+  async openBreakers(site: string) {
+    return [...this.breakers]
+      .filter(([k]) => k.startsWith(`${site}|`))
+      .map(([k, v]) => ({ site, actionId: k.slice(site.length + 1), ...v }));
+  }
   async setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined) {
     if (state) this.breakers.set(`${key.site}|${key.actionId}`, state);
     else this.breakers.delete(`${key.site}|${key.actionId}`);
@@ -76,9 +81,9 @@ export class MemoryReports implements Store {
   async getReport(id: string) {
     return this.reports.find((r) => r.id === id);
   }
-  async history(site: string, limit: number): Promise<ReportSummary[]> {
+  async history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]> {
     return this.reports
-      .filter((r) => r.site === site)
+      .filter((r) => r.site === site && (playbook === undefined || r.playbook === playbook))
       .reverse()
       .slice(0, limit)
       .map((r) => ({

@@ -171,6 +171,10 @@ export class DockerEngine implements ContainerEngine {
     return this.call(() => this.docker.listImages({ filters: { reference: [reference] } }));
   }
 
+  inspectImage(id: string): Promise<unknown> {
+    return this.call(() => this.docker.getImage(id).inspect());
+  }
+
   stats(id: string): Promise<unknown> {
     return this.call(() =>
       this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),

@@ -1,7 +1,7 @@
 import type { ProposedAction } from '../../core/model/action.js';
 import type { Report } from '../../core/model/report.js';
 import { redactSecrets } from '../../core/redact.js';
-import type { Approvals } from '../../core/remediation/remediationReply.js';
+import type { Approvals, PendingButton } from '../../core/remediation/remediationReply.js';
 import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS, section } from './blockLimits.js';
 
 const statusEmoji: Record<Report['status'], string> = {
@@ -79,10 +79,12 @@ export function reportBlocks(
 
   if (report.actions.length > 0) {
     const approvals = opts.approvals ?? {};
+    // A rollback resolved on the host when proposed shows what approving it runs, not a placeholder.
+    const commands = (a: ProposedAction) => approvals[a.id]?.steps ?? a.preview;
     const previews = report.actions
       .map(
         (a) =>
-          `• [${a.risk}${a.manual ? ', by hand' : ''}] ${escapeMrkdwn(a.title)}: \`${escapeMrkdwn(a.preview.join(' && '))}\``,
+          `• [${a.risk}${a.manual ? ', by hand' : ''}] ${escapeMrkdwn(a.title)}: \`${escapeMrkdwn(commands(a).join(' && '))}\``,
       )
       .join('\n');
     const how = Object.keys(approvals).length
@@ -93,7 +95,8 @@ export function reportBlocks(
       .filter((a) => approvals[a.id])
       .slice(0, MAX_ACTION_ROWS)
       .forEach((a, i) => {
-        blocks.push(actionButtons(a, approvals[a.id] as string, i));
+        const button = approvals[a.id] as PendingButton;
+        blocks.push(actionButtons(a, button.id, i, commands(a)));
       });
   }
   return { text, blocks: blocks.slice(0, LIMITS.blocks), clipped };
@@ -106,7 +109,12 @@ const MAX_ACTION_ROWS = 8;
  * Approve / dry run / reject for one proposed action. Every value is the opaque id of the
  * pending action stored server-side: nothing executable travels through Slack.
  */
-export function actionButtons(a: ProposedAction, pendingId: string, i: number): Block {
+export function actionButtons(
+  a: ProposedAction,
+  pendingId: string,
+  i: number,
+  commands: readonly string[] = a.preview,
+): Block {
   const value = clip(pendingId, LIMITS.buttonValue);
   const destructive = a.risk !== 'read' && a.risk !== 'reload';
   return {
@@ -126,7 +134,7 @@ export function actionButtons(a: ProposedAction, pendingId: string, i: number): 
                 title: { type: 'plain_text', text: clip(`Run this ${a.risk}?`, 100) },
                 text: {
                   type: 'mrkdwn',
-                  text: clip(`${escapeMrkdwn(a.title)}\n\`${escapeMrkdwn(a.preview.join(' && '))}\``, 300),
+                  text: clip(`${escapeMrkdwn(a.title)}\n\`${escapeMrkdwn(commands.join(' && '))}\``, 300),
                 },
                 confirm: { type: 'plain_text', text: 'Approve and run' },
                 deny: { type: 'plain_text', text: 'Cancel' },

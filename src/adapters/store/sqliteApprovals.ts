@@ -11,7 +11,7 @@ export type { AuditEntry } from '../../core/remediation/remediationStore.js';
 
 type PendingRow = Omit<
   PendingRecord,
-  'action' | 'causes' | 'evidence' | 'channel' | 'threadTs' | 'plannedSteps'
+  'action' | 'causes' | 'evidence' | 'channel' | 'threadTs' | 'plannedSteps' | 'pinError' | 'playbook'
 > & {
   channel: string | null;
   threadTs: string | null;
@@ -22,7 +22,10 @@ const pendingColumns =
   'id, report_id AS reportId, site, action_id AS actionId, risk, requested_by AS requestedBy, channel, thread_ts AS threadTs, created_at AS createdAt, expires_at AS expiresAt, state, body';
 
 function fromRow(r: PendingRow): PendingRecord {
-  const body = JSON.parse(r.body) as Pick<PendingRecord, 'action' | 'causes' | 'evidence' | 'plannedSteps'>;
+  const body = JSON.parse(r.body) as Pick<
+    PendingRecord,
+    'action' | 'causes' | 'evidence' | 'plannedSteps' | 'pinError' | 'playbook'
+  >;
   const { body: _b, channel, threadTs, ...rest } = r;
   return {
     ...rest,
@@ -32,6 +35,8 @@ function fromRow(r: PendingRow): PendingRecord {
     causes: body.causes ?? [],
     evidence: body.evidence ?? [],
     ...(body.plannedSteps ? { plannedSteps: body.plannedSteps } : {}),
+    ...(body.pinError ? { pinError: body.pinError } : {}),
+    ...(body.playbook ? { playbook: body.playbook } : {}),
   };
 }
 
@@ -66,6 +71,8 @@ export class SqliteApprovals implements RemediationStore {
           causes: p.causes,
           evidence: p.evidence,
           ...(p.plannedSteps ? { plannedSteps: p.plannedSteps } : {}),
+          ...(p.pinError ? { pinError: p.pinError } : {}),
+          ...(p.playbook ? { playbook: p.playbook } : {}),
         }),
       });
   }
@@ -142,6 +149,14 @@ export class SqliteApprovals implements RemediationStore {
     return this.db
       .prepare('SELECT opened_at AS openedAt, reason FROM heal_breakers WHERE site = ? AND action_id = ?')
       .get(key.site, key.actionId) as { openedAt: string; reason: string } | undefined;
+  }
+
+  async openBreakers(site: string): Promise<Array<HealKey & { openedAt: string; reason: string }>> {
+    return this.db
+      .prepare(
+        'SELECT site, action_id AS actionId, opened_at AS openedAt, reason FROM heal_breakers WHERE site = ? ORDER BY opened_at',
+      )
+      .all(site) as Array<HealKey & { openedAt: string; reason: string }>;
   }
 
   async setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined): Promise<void> {

@@ -110,10 +110,18 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.body) as Report) : undefined;
   }
 
-  async history(site: string, limit: number): Promise<ReportSummary[]> {
-    const rows = this.db
-      .prepare(`SELECT ${columns} FROM reports WHERE site = ? ORDER BY started_at DESC LIMIT ?`)
-      .all(site, limit) as Row[];
+  async history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]> {
+    const rows = (
+      playbook === undefined
+        ? this.db
+            .prepare(`SELECT ${columns} FROM reports WHERE site = ? ORDER BY started_at DESC LIMIT ?`)
+            .all(site, limit)
+        : this.db
+            .prepare(
+              `SELECT ${columns} FROM reports WHERE site = ? AND playbook = ? ORDER BY started_at DESC LIMIT ?`,
+            )
+            .all(site, playbook, limit)
+    ) as Row[];
     return rows.map(summary);
   }
 

@@ -2,10 +2,11 @@ import { toSafeError } from '../errors.js';
 import type { ProposedAction } from '../model/action.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
-import { actionDef, actionDefs } from './actionCatalog.js';
+import { actionDef } from './actionCatalog.js';
 import type { Step } from './actionDef.js';
 import { type Execution, executePlan, openActionContext } from './executePlan.js';
-import type { Approvals, RemediationReply } from './remediationReply.js';
+import type { Approvals } from './remediationReply.js';
+import type { RemediationSink } from './remediationSink.js';
 import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { verifyRecovery } from './verifyRecovery.js';
@@ -17,11 +18,13 @@ export interface RunOptions {
   causes?: string[];
   /** The diagnosis that led here (its requester and thread carry over to follow-ups). */
   origin?: RunOrigin;
+  /** The playbook of the report that found the cause: verification runs the same checks. */
+  playbook?: string;
+  /** The steps shown to whoever decided (a terminal confirmation): only these may run. */
+  expectedSteps?: string[];
 }
 
-export type RemediationSink = (
-  reply: RemediationReply | { type: 'report'; report: Report; approvals?: Approvals },
-) => void | Promise<void>;
+export type { RemediationSink } from './remediationSink.js';
 
 /**
  * Runs one action on its host and verifies the site recovered, auditing both. Shared by
@@ -36,6 +39,18 @@ export class ActionRunner {
 
   private now = () => this.deps.clock.now().toISOString();
   private audit = (e: Omit<AuditInput, 'at'>) => this.deps.store.audit({ at: this.now(), ...e });
+  private readonly busy = new Set<string>();
+
+  /**
+   * One run of an action on a site at a time, whoever decided it (a click, self-healing, the
+   * terminal): the release function, or undefined when that action is running already.
+   */
+  lock(site: string, actionId: string): (() => void) | undefined {
+    const key = `${site}\u0000${actionId}`;
+    if (this.busy.has(key)) return undefined;
+    this.busy.add(key);
+    return () => this.busy.delete(key);
+  }
 
   /**
    * Run an action and verify: shared by approvals, the terminal (`medic remediate`) and
@@ -96,40 +111,6 @@ export class ActionRunner {
     }
   }
 
-  /**
-   * What a rollback resolves to now, within 10 s. When it cannot be resolved (host down, slow),
-   * the pin says so: approving it later is refused as "host changed" rather than run unpinned.
-   */
-  async pin(action: ProposedAction): Promise<string[]> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<string[]>((resolve) => {
-      timer = setTimeout(
-        () => resolve(['(not resolved when proposed: the host did not answer in time)']),
-        10_000,
-      );
-    });
-    try {
-      return await Promise.race([
-        this.plan(action).catch((err: unknown) => [
-          `(not resolved when proposed: ${toSafeError(err).message})`,
-        ]),
-        deadline,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** The exact steps as they would run now, resolved on the host (nothing is changed). */
-  async plan(action: ProposedAction): Promise<string[]> {
-    const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
-    try {
-      return (await actionDef(action.kind).plan(action.params, ctx)).map((s) => s.display);
-    } finally {
-      await ctx.close().catch(() => undefined);
-    }
-  }
-
   /** Plan on the host (a failure to plan runs nothing), announce the exact steps, run them. */
   private async execute(
     site: string,
@@ -148,8 +129,12 @@ export class ActionRunner {
       }
       // What was proposed (resolved on the host then) must be what runs: a deploy in between
       // would make "the previous release" a different one.
-      const expected = o.pending?.plannedSteps;
+      const expected = o.expectedSteps ?? o.pending?.plannedSteps;
       const now = steps.map((s) => s.display);
+      if (!expected && o.pending && action.risk === 'rollback') {
+        const message = 'this rollback was not resolved when it was proposed; diagnose again';
+        return { ok: false, steps: [], durationMs: 0, error: { code: 'action.unresolved', message } };
+      }
       if (expected && expected.join('\n') !== now.join('\n')) {
         const message = `the host changed since this was proposed (now: ${now.join(' && ')}); diagnose again`;
         return { ok: false, steps: [], durationMs: 0, error: { code: 'action.changed', message } };
@@ -191,7 +176,7 @@ export class ActionRunner {
           // A loose gate (no server error); the diagnosis's own probe check decides recovery.
           return r.status !== null && r.status < 500;
         },
-        diagnose: () => this.deps.diagnose(site, origin),
+        diagnose: () => this.deps.diagnose(site, origin, o.playbook ?? o.pending?.playbook),
         clock: this.deps.clock,
         sleep: this.deps.sleep,
       },
@@ -224,35 +209,12 @@ export class ActionRunner {
     });
     if (!v.recovered && v.report) {
       // Still failing: the newest diagnosis, with its own buttons (e.g. rollback), is the next step.
-      await sink({ type: 'report', report: v.report, approvals: await this.propose(v.report, origin) });
+      const approvals = await this.propose(v.report, origin).catch((err: unknown) => {
+        this.deps.logger.error({ err, report: v.report?.id }, 'could not propose the next step');
+        return undefined;
+      });
+      await sink({ type: 'report', report: v.report, ...(approvals ? { approvals } : {}) });
     }
     return v.recovered;
-  }
-
-  /** The exact commands, resolved on the host now (e.g. which release is previous). Runs nothing. */
-  async dryRun(
-    site: string,
-    action: ProposedAction,
-    actor: string,
-    sink: RemediationSink,
-    pendingId?: string,
-  ): Promise<void> {
-    const def = actionDefs.get(action.kind);
-    const ctx = openActionContext(this.deps.inventory, action.host, this.deps);
-    try {
-      const steps = def ? await def.plan(action.params, ctx) : [];
-      await this.audit({
-        site,
-        pendingId: pendingId ?? null,
-        event: 'dry-run',
-        actor,
-        detail: { action: action.id, commands: steps.map((s) => s.display) },
-      });
-      await sink({ type: 'dry-run', site, action, steps: steps.map((s) => s.display) });
-    } catch (err) {
-      await sink({ type: 'dry-run', site, action, steps: [], error: toSafeError(err, 'action.plan') });
-    } finally {
-      await ctx.close().catch(() => undefined);
-    }
   }
 }

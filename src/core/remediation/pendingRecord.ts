@@ -14,7 +14,13 @@ export function pendingRecord(
   report: Report,
   action: ProposedAction,
   origin: RunOrigin,
-  o: { id: string; createdAt: Date; expiryMinutes: number; plannedSteps?: string[] | undefined },
+  o: {
+    id: string;
+    createdAt: Date;
+    expiryMinutes: number;
+    /** A rollback's steps as resolved on the host now, or why they could not be. */
+    pin?: { steps: string[] } | { error: string } | undefined;
+  },
 ): PendingRecord {
   return {
     id: o.id,
@@ -29,7 +35,9 @@ export function pendingRecord(
     channel: origin.channel,
     threadTs: origin.threadTs,
     action,
+    playbook: report.playbook,
     ...causesOf(report, action),
-    ...(o.plannedSteps ? { plannedSteps: o.plannedSteps } : {}),
+    ...(o.pin && 'steps' in o.pin ? { plannedSteps: o.pin.steps } : {}),
+    ...(o.pin && 'error' in o.pin ? { pinError: o.pin.error } : {}),
   };
 }

@@ -2,8 +2,15 @@ import type { ProposedAction } from '../model/action.js';
 import type { Execution } from './executePlan.js';
 import type { AuditEntry } from './remediationStore.js';
 
-/** Action id → opaque pending id, for the buttons of one report. */
-export type Approvals = Record<string, string>;
+/** One approvable action of a report: its opaque pending id (the buttons' value). */
+export interface PendingButton {
+  id: string;
+  /** A rollback's steps as resolved on the host when proposed: exactly what approval runs. */
+  steps?: string[];
+}
+
+/** Action id → its pending action, for the buttons of one report. */
+export type Approvals = Record<string, PendingButton>;
 
 /** Neutral messages about remediation; chat adapters render them. */
 export type RemediationReply =

@@ -12,6 +12,10 @@ export interface PendingRecord extends PendingApproval {
   evidence: string[];
   /** For rollbacks: the steps as resolved on the host when proposed; approval runs only these. */
   plannedSteps?: string[] | undefined;
+  /** For rollbacks that could not be resolved when proposed: why (approving them is refused). */
+  pinError?: string | undefined;
+  /** The playbook of the report it came from (verification runs the same checks). */
+  playbook?: string | undefined;
 }
 
 export type AuditEvent =
@@ -72,5 +76,7 @@ export interface RemediationStore {
   /** Forget the runs counted so far (a human fixed it; the breaker closed). */
   resetHealRuns(key: HealKey): Promise<void>;
   breaker(key: HealKey): Promise<{ openedAt: string; reason: string } | undefined>;
+  /** The open breakers of a site. */
+  openBreakers(site: string): Promise<Array<HealKey & { openedAt: string; reason: string }>>;
   setBreaker(key: HealKey, state: { openedAt: string; reason: string } | undefined): Promise<void>;
 }

@@ -1,14 +1,16 @@
 import type { ProposedAction } from '../model/action.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
-import { actionDefs } from './actionCatalog.js';
+import { ActionPlanner } from './actionPlanner.js';
 import { ActionRunner, type RemediationSink } from './actionRunner.js';
 import { approverRules, decideApproval } from './approvalPolicy.js';
 import { expirePending } from './expirePending.js';
-import { causesOf, pendingRecord } from './pendingRecord.js';
+import { InFlight } from './inFlight.js';
+import { proposeActions } from './proposeActions.js';
 import type { Approvals } from './remediationReply.js';
 import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
+import { runByOperator } from './runByOperator.js';
 import { SelfHealer } from './selfHealer.js';
 
 export type { RemediationSink } from './actionRunner.js';
@@ -25,45 +27,29 @@ export interface Actor {
  */
 export class Remediator {
   readonly runner: ActionRunner;
+  readonly planner: ActionPlanner;
   readonly healer: SelfHealer;
+  /** Runs under way (approved, self-healing, terminal): shutdown waits for them. */
+  readonly inFlight = new InFlight();
+  private readonly track = <T>(p: Promise<T>) => this.inFlight.track(p);
 
   constructor(private readonly deps: RemediatorDeps) {
     this.runner = new ActionRunner(deps, (report, origin) => this.propose(report, origin));
-    this.healer = new SelfHealer(deps, this.runner);
+    this.planner = new ActionPlanner(deps);
+    this.healer = new SelfHealer(deps, this.runner, this.track);
+  }
+
+  /** Wait for runs under way (before the store closes), at most `timeoutMs`; true if all ended. */
+  drain(timeoutMs = 60_000): Promise<boolean> {
+    return this.inFlight.drain(timeoutMs);
   }
 
   private now = () => this.deps.clock.now().toISOString();
   private audit = (e: Omit<AuditInput, 'at'>) => this.deps.store.audit({ at: this.now(), ...e });
 
   /** Store one pending approval per executable action of a report; returns their opaque ids. */
-  async propose(report: Report, origin: RunOrigin): Promise<Approvals> {
-    const approvals: Approvals = {};
-    for (const action of report.actions) {
-      if (action.manual || !actionDefs.has(action.kind)) continue;
-      const pending = pendingRecord(report, action, origin, {
-        id: this.deps.newId(),
-        createdAt: this.deps.clock.now(),
-        expiryMinutes: this.deps.policy.expiryMinutes,
-        // A rollback's target depends on the host's state: pin what it resolves to now.
-        plannedSteps: action.risk === 'rollback' ? await this.runner.pin(action) : undefined,
-      });
-      await this.deps.store.createPending(pending);
-      await this.audit({
-        site: report.site,
-        pendingId: pending.id,
-        event: 'proposed',
-        actor: pending.requestedBy,
-        detail: {
-          action: action.id,
-          risk: action.risk,
-          report: report.id,
-          commands: pending.plannedSteps ?? action.preview,
-          expiresAt: pending.expiresAt,
-        },
-      });
-      approvals[action.id] = pending.id;
-    }
-    return approvals;
+  propose(report: Report, origin: RunOrigin): Promise<Approvals> {
+    return proposeActions(this.deps, this.planner, report, origin);
   }
 
   /** A click on "approve": decide, claim (exactly once), run, verify. Refusals change nothing. */
@@ -78,7 +64,31 @@ export class Remediator {
         await this.deps.store.transition(pending.id, 'pending', 'stale', actor.userId, this.now());
       return this.refuse(pending, pendingId, actor, decision.code, decision.message, sink);
     }
-    if (!(await this.deps.store.transition(pending.id, 'pending', 'approved', actor.userId, this.now()))) {
+    // One run of an action at a time: a click while self-healing (or another approval) runs it
+    // is refused, and the pending action stays as it was.
+    const release = this.runner.lock(pending.site, pending.actionId);
+    if (!release) {
+      const message =
+        'this action is running right now (self-healing or another approval); wait for its result';
+      return this.refuse(pending, pendingId, actor, 'in-progress', message, sink);
+    }
+    try {
+      await this.track(this.approveLocked(pending, actor, sink));
+    } finally {
+      release();
+    }
+  }
+
+  private async approveLocked(pending: PendingRecord, actor: Actor, sink: RemediationSink): Promise<void> {
+    const pendingId = pending.id;
+    // A pinned rollback must still resolve to what was proposed before the approval is spent.
+    const pin = await this.planner.checkPin(pending);
+    if (pin) {
+      if (pin.code !== 'plan-failed')
+        await this.deps.store.transition(pendingId, 'pending', 'stale', actor.userId, this.now());
+      return this.refuse(pending, pendingId, actor, pin.code, pin.message, sink);
+    }
+    if (!(await this.deps.store.transition(pendingId, 'pending', 'approved', actor.userId, this.now()))) {
       return this.refuse(
         pending,
         pendingId,
@@ -105,7 +115,7 @@ export class Remediator {
       pending,
       auto: false,
     });
-    if (r.recovered) await this.healer.humanRecovered(pending.site, pending.actionId, actor.userId);
+    if (r.recovered) await this.healer.humanRecovered(pending.site, actor.userId);
   }
 
   /** Reject: approvers and the requester may withdraw a pending action. */
@@ -150,7 +160,7 @@ export class Remediator {
 
   /** The exact commands, resolved on the host now (e.g. which release is previous). Runs nothing. */
   dryRun(site: string, action: ProposedAction, actor: string, sink: RemediationSink, pendingId?: string) {
-    return this.runner.dryRun(site, action, actor, sink, pendingId);
+    return this.planner.dryRun(site, action, actor, sink, pendingId);
   }
 
   async dryRunPending(pendingId: string, actor: Actor, sink: RemediationSink): Promise<void> {
@@ -179,29 +189,18 @@ export class Remediator {
 
   /**
    * An operator at a terminal (`medic remediate`): holding the config and keys is the
-   * authority, so there is no approval step; the same audit and verification apply.
+   * authority, so there is no approval step; the same lock, audit and verification apply.
    */
-  async runByOperator(
+  runByOperator(
     report: Report,
     action: ProposedAction,
     operator: string,
     sink: RemediationSink,
+    /** The steps the operator confirmed: only these run (a deploy in between refuses). */
+    expectedSteps?: string[],
   ): Promise<{ ok: boolean; recovered: boolean }> {
-    const { causes, evidence } = causesOf(report, action);
-    await this.audit({
-      site: report.site,
-      pendingId: null,
-      event: 'approved',
-      actor: operator,
-      detail: { action: action.id, risk: action.risk, via: 'terminal', report: report.id, causes, evidence },
-    });
-    const r = await this.runner.run(report.site, action, operator, sink, {
-      auto: false,
-      causes,
-      origin: { trigger: 'cli', requestedBy: operator },
-    });
-    if (r.recovered) await this.healer.humanRecovered(report.site, action.id, operator);
-    return r;
+    const deps = { ...this.deps, runner: this.runner, healer: this.healer, track: this.track };
+    return runByOperator(deps, { report, action, operator, sink, expectedSteps });
   }
 
   /** May this chat user create or change schedules of `site`? Approvers of the site may. */
@@ -235,10 +234,8 @@ export class Remediator {
   private async latest(
     pending: PendingRecord,
   ): Promise<{ reportId: string; actionIds: string[] } | undefined> {
-    const own = await this.deps.reports.getReport(pending.reportId);
-    const newest = (await this.deps.reports.history(pending.site, 500)).find(
-      (h) => !own || h.playbook === own.playbook,
-    );
+    const playbook = pending.playbook ?? (await this.deps.reports.getReport(pending.reportId))?.playbook;
+    const [newest] = await this.deps.reports.history(pending.site, 1, playbook);
     const report = newest ? await this.deps.reports.getReport(newest.id) : undefined;
     return report ? { reportId: report.id, actionIds: report.actions.map((a) => a.id) } : undefined;
   }

@@ -21,8 +21,8 @@ export interface RemediatorDeps {
   transports: TransportFactory;
   containers: ContainerEngineFactory;
   http: HttpProber;
-  /** A fresh, stored diagnosis of a site (verification, next steps). */
-  diagnose(site: string, origin: RunOrigin): Promise<Report>;
+  /** A fresh, stored diagnosis of a site (verification, next steps), by its default playbook or `playbook`. */
+  diagnose(site: string, origin: RunOrigin, playbook?: string): Promise<Report>;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   newId(): string;

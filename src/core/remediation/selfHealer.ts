@@ -29,13 +29,15 @@ export function healCandidate(
 /**
  * Self-healing within a budget: a rule lets a low-risk action run without a click, at most
  * `maxRuns` per site and action in a sliding window. When the budget is spent the breaker opens
- * and humans are told; it stays open (persisted) until a human-approved run of that action
- * verifies the site recovered.
+ * and humans are told; it stays open (persisted) until a human-decided run verifies the site
+ * recovered.
  */
 export class SelfHealer {
   constructor(
     private readonly deps: RemediatorDeps,
     private readonly runner: ActionRunner,
+    /** Keeps a run where shutdown waits for it. */
+    private readonly track: <T>(p: Promise<T>) => Promise<T> = (p) => p,
   ) {}
 
   private get store(): RemediationStore {
@@ -59,18 +61,16 @@ export class SelfHealer {
       await sink({ type: 'heal-paused', site: report.site, action, opened: false, reason: open.reason });
       return 'paused';
     }
-    // One automatic run per site and action at a time (a report and a schedule may race here).
-    const flight = `${key.site}\u0000${key.actionId}`;
-    if (this.inFlight.has(flight)) return 'none';
-    this.inFlight.add(flight);
+    // One run per site and action at a time, whoever started it (a report and a schedule may
+    // race here, or a human may be approving the same restart): if it is running, it is handled.
+    const release = this.runner.lock(key.site, key.actionId);
+    if (!release) return 'none';
     try {
-      return await this.heal(report, origin, sink, rule, action, key, now);
+      return await this.track(this.heal(report, origin, sink, rule, action, key, now));
     } finally {
-      this.inFlight.delete(flight);
+      release();
     }
   }
-
-  private readonly inFlight = new Set<string>();
 
   private async heal(
     report: Report,
@@ -128,20 +128,24 @@ export class SelfHealer {
     return r.recovered ? 'healed' : 'failed';
   }
 
-  /** A human-approved run that verified recovery closes the breaker of that action. */
-  async humanRecovered(site: string, actionId: string, by: string): Promise<void> {
-    const key = { site, actionId };
-    if (!(await this.store.breaker(key))) return;
-    await this.store.setBreaker(key, undefined);
-    // A fresh budget: the automatic runs that led to the breaker no longer count.
-    await this.store.resetHealRuns(key);
-    await this.store.audit({
-      at: this.deps.clock.now().toISOString(),
-      site,
-      pendingId: null,
-      event: 'breaker-closed',
-      actor: by,
-      detail: { action: actionId },
-    });
+  /**
+   * A human-decided run (any action: the restart, a rollback) that verified the site recovered
+   * closes the site's breakers: a person has seen it through, so automation may try again.
+   */
+  async humanRecovered(site: string, by: string): Promise<void> {
+    for (const open of await this.store.openBreakers(site)) {
+      const key = { site, actionId: open.actionId };
+      await this.store.setBreaker(key, undefined);
+      // A fresh budget: the automatic runs that led to the breaker no longer count.
+      await this.store.resetHealRuns(key);
+      await this.store.audit({
+        at: this.deps.clock.now().toISOString(),
+        site,
+        pendingId: null,
+        event: 'breaker-closed',
+        actor: by,
+        detail: { action: open.actionId, openedAt: open.openedAt },
+      });
+    }
   }
 }

@@ -119,6 +119,7 @@ const unused = {
   remove: no,
   create: no,
   images: no,
+  inspectImage: no,
 };
 
 describe('dockerContainer check', () => {

@@ -52,7 +52,7 @@ describe('rollback-symlink', () => {
       p,
       ctx({
         'readlink -- /srv/shop/current': '/srv/shop/releases/r3\n',
-        "find -H /srv/shop/releases/ -mindepth 1 -maxdepth 1 '(' -type d -o -xtype d ')' '!' -name '.*' -printf '%f\\n'":
+        "find -H /srv/shop/releases/ -mindepth 1 -maxdepth 1 -type d '!' -name '.*' -printf '%f\\n'":
           'r1\nr2\nr3\n',
       }),
     );
@@ -70,8 +70,7 @@ describe('rollback-symlink', () => {
         p,
         ctx({
           'readlink -- /srv/shop/current': 'r1\n',
-          "find -H /srv/rel/ -mindepth 1 -maxdepth 1 '(' -type d -o -xtype d ')' '!' -name '.*' -printf '%f\\n'":
-            'r1\n',
+          "find -H /srv/rel/ -mindepth 1 -maxdepth 1 -type d '!' -name '.*' -printf '%f\\n'": 'r1\n',
         }),
       ),
     ).rejects.toThrow('no release before r1 in /srv/rel on web1');
@@ -120,6 +119,46 @@ describe('rollback-container', () => {
       Cmd: ['httpd'],
       Env: ['A=1'],
       HostConfig: inspect.HostConfig,
+      NetworkingConfig: { EndpointsConfig: { bridge: {} } },
+    });
+  });
+
+  it('leaves out what the container inherited from the bad image, keeps what the operator set', () => {
+    const running = {
+      ...inspect,
+      Config: {
+        Image: 'shop:v3',
+        Cmd: ['/bin/sh', '/boot-v3.sh'],
+        Entrypoint: null,
+        WorkingDir: '/app',
+        Env: ['PATH=/usr/bin:/bin', 'APP_VERSION=v3', 'SHOP_MODE=prod'],
+        Labels: { release: 'v3', team: 'shop' },
+        ExposedPorts: { '8080/tcp': {} },
+      },
+      HostConfig: { Binds: ['/srv/conf:/etc/shop:ro'], RestartPolicy: { Name: 'always' } },
+      Mounts: [
+        { Type: 'bind', Source: '/srv/conf', Destination: '/etc/shop' },
+        { Type: 'volume', Name: 'f00d', Destination: '/data' },
+      ],
+    };
+    const image = {
+      Cmd: ['/bin/sh', '/boot-v3.sh'],
+      Entrypoint: null,
+      WorkingDir: '/app',
+      Env: ['PATH=/usr/bin:/bin', 'APP_VERSION=v3'],
+      Labels: { release: 'v3' },
+      ExposedPorts: { '8080/tcp': {} },
+    };
+    expect(createBodyLike(running, 'shop:v2', image)).toEqual({
+      Image: 'shop:v2',
+      Env: ['SHOP_MODE=prod'],
+      Labels: { team: 'shop' },
+      HostConfig: {
+        Binds: ['/srv/conf:/etc/shop:ro'],
+        RestartPolicy: { Name: 'always' },
+        // The anonymous volume goes with the service; the bind is in Binds already.
+        Mounts: [{ Type: 'volume', Source: 'f00d', Target: '/data' }],
+      },
       NetworkingConfig: { EndpointsConfig: { bridge: {} } },
     });
   });

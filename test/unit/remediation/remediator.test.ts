@@ -1,98 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { pickAction } from '../../../src/cliRemediate.js';
-import type { Inventory } from '../../../src/core/model/inventory.js';
-import { inventorySchema } from '../../../src/core/model/inventory.js';
 import type { Report } from '../../../src/core/model/report.js';
-import { silentLogger } from '../../../src/core/ports.js';
 import { propose } from '../../../src/core/remediation/actionCatalog.js';
 import { remediationPolicySchema } from '../../../src/core/remediation/remediationPolicy.js';
-import type { RemediationReply } from '../../../src/core/remediation/remediationReply.js';
-import { Remediator } from '../../../src/core/remediation/remediator.js';
-import {
-  MemoryRemediationStore,
-  MemoryReports,
-  RecordingTransports,
-  TestClock,
-} from '../../support/remediationKit.js';
-
-const inventory: Inventory = inventorySchema.parse({
-  hosts: { web1: { transport: 'local' } },
-  sites: { shop: { url: 'http://127.0.0.1:9/', hosts: ['web1'] } },
-});
-const restart = propose('restart-unit', 'web1', { unit: 'php8.2-fpm.service' });
-let seq = 0;
-const report = (status: Report['status'], actions = status === 'healthy' ? [] : [restart]): Report => ({
-  id: `r${++seq}`,
-  site: 'shop',
-  playbook: '502-triage',
-  status,
-  headline: status === 'healthy' ? 'shop is healthy' : 'shop is down: php8.2-fpm.service is inactive',
-  startedAt: new Date().toISOString(),
-  durationMs: 5,
-  hosts: ['web1'],
-  causes:
-    status === 'healthy'
-      ? []
-      : [
-          {
-            id: 'upstream-down',
-            title: 'php-fpm down',
-            confidence: 0.9,
-            evidence: ['connect() failed (2)'],
-            hosts: ['web1'],
-            actions,
-          },
-        ],
-  findings: [],
-  actions,
-  checks: [],
-});
-
-function setup(policy: Record<string, unknown> = {}, siteUp = () => true) {
-  const store = new MemoryRemediationStore();
-  const reports = new MemoryReports();
-  const transports = new RecordingTransports();
-  const clock = new TestClock();
-  const replies: Array<RemediationReply | { type: 'report' }> = [];
-  const remediator = new Remediator({
-    inventory,
-    policy: remediationPolicySchema.parse({
-      approvers: [{ users: ['U9', 'U7'] }, { users: ['U3'], maxRisk: 'reload' }],
-      verify: { timeoutSeconds: 5, intervalSeconds: 1 },
-      ...policy,
-    }),
-    store,
-    reports,
-    transports,
-    containers: { open: () => ({}) as never },
-    http: { get: async () => ({ status: siteUp() ? 200 : 502, durationMs: 1 }) },
-    diagnose: async () => {
-      const r = report(siteUp() ? 'healthy' : 'down');
-      await reports.saveReport(r);
-      return r;
-    },
-    clock,
-    sleep: async (ms) => clock.advance(ms),
-    newId: () => `p${++seq}`,
-    logger: silentLogger,
-  });
-  const sink = (r: RemediationReply | { type: 'report' }) => {
-    replies.push(r);
-  };
-  const diagnosed = async (status: Report['status'] = 'down') => {
-    const r = report(status);
-    await reports.saveReport(r);
-    const approvals = await remediator.propose(r, {
-      trigger: 'slack',
-      requestedBy: 'U7',
-      channel: 'C1',
-      threadTs: '1.1',
-    });
-    return { report: r, pending: approvals[restart.id] as string };
-  };
-  return { store, reports, transports, clock, replies, remediator, sink, diagnosed };
-}
-const actor = (userId: string, groups: string[] = []) => ({ userId, groups });
+import type { Approvals } from '../../../src/core/remediation/remediationReply.js';
+import { actor, report, restart, setup } from '../../support/remediatorFixture.js';
 
 describe('Remediator', () => {
   it('proposes with the requester, an expiry and the exact commands in the audit', async () => {
@@ -160,9 +72,9 @@ describe('Remediator', () => {
     const { pending } = await t.diagnosed();
     await t.remediator.approve(pending, actor('U9'), t.sink);
     expect(t.replies.find((r) => r.type === 'remediation-verified')).toMatchObject({ recovered: false });
-    const next = t.replies.at(-1) as { type: 'report'; approvals: Record<string, string> };
+    const next = t.replies.at(-1) as { type: 'report'; approvals: Approvals };
     expect(next.type).toBe('report');
-    const followUp = next.approvals[restart.id] as string;
+    const followUp = next.approvals[restart.id]?.id as string;
     expect((await t.store.getPending(followUp))?.requestedBy).toBe('U7');
     await t.remediator.approve(followUp, actor('U7'), t.sink);
     expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-refused', code: 'self-approval' });
@@ -256,9 +168,9 @@ describe('review findings, fixed', () => {
     await t.reports.saveReport(r);
     await t.remediator.healer.afterDiagnosis(r, { trigger: 'slack', requestedBy: 'U7' }, t.sink);
     const next = t.replies.find((x) => x.type === 'report') as unknown as {
-      approvals: Record<string, string>;
+      approvals: Approvals;
     };
-    const followUp = next.approvals[restart.id] as string;
+    const followUp = next.approvals[restart.id]?.id as string;
     expect((await t.store.getPending(followUp))?.requestedBy).toBe('U7');
     await t.remediator.approve(followUp, actor('U7'), t.sink);
     expect(t.replies.at(-1)).toMatchObject({ code: 'self-approval' });
@@ -330,14 +242,18 @@ describe('review findings, fixed', () => {
     const r = { ...report('down', [rb]), causes: [] };
     await t.reports.saveReport(r);
     const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
-    const pending = approvals[rb.id] as string;
+    const pending = approvals[rb.id]?.id as string;
     expect((await t.store.getPending(pending))?.plannedSteps?.[0]).toContain('releases/r2');
     current = 'releases/r4'; // a deploy landed after the report
     await t.remediator.approve(pending, actor('U9'), t.sink);
-    const done = t.replies.find((x) => x.type === 'remediation-done') as {
-      execution: { ok: boolean; error?: { code: string } };
-    };
-    expect(done.execution).toMatchObject({ ok: false, error: { code: 'action.changed' } });
+    // Refused before the approval is spent: stale, never approved or executed.
+    expect(t.replies.at(-1)).toMatchObject({
+      type: 'remediation-refused',
+      code: 'host-changed',
+      message: expect.stringContaining('releases/r3'),
+    });
+    expect((await t.store.getPending(pending))?.state).toBe('stale');
+    expect(t.store.events()).toEqual(['proposed', 'refused']);
     expect(t.transports.ran.some((x) => x.line.startsWith('ln '))).toBe(false);
   });
 });
@@ -357,17 +273,39 @@ describe('pinned rollbacks fail closed', () => {
             : {};
     const r = { ...report('down', [rb]), causes: [] };
     await t.reports.saveReport(r);
-    const pending = (await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' }))[rb.id] as string;
-    expect((await t.store.getPending(pending))?.plannedSteps?.[0]).toMatch(
-      /^\(not resolved when proposed: readlink/,
-    );
+    const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
+    const pending = approvals[rb.id]?.id as string;
+    const stored = await t.store.getPending(pending);
+    expect(stored?.plannedSteps).toBeUndefined();
+    expect(stored?.pinError).toMatch(/^readlink \/srv\/shop\/current failed on web1/);
+    expect(approvals[rb.id]?.steps).toBeUndefined(); // the report shows the placeholder preview
     reachable = true;
     await t.remediator.approve(pending, actor('U9'), t.sink);
     expect(t.transports.ran.some((x) => x.line.startsWith('ln '))).toBe(false);
-    const done = t.replies.find((x) => x.type === 'remediation-done') as unknown as {
-      execution: { error?: { code: string } };
-    };
-    expect(done.execution.error?.code).toBe('action.changed');
+    expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-refused', code: 'unresolved' });
+    expect((await t.store.getPending(pending))?.state).toBe('stale');
+  });
+
+  it('a host that does not answer now refuses, and the rollback stays approvable', async () => {
+    const t = setup({ approvers: [{ users: ['U9'], maxRisk: 'rollback' }] });
+    const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
+    let reachable = true;
+    t.transports.answer = (line) =>
+      !reachable
+        ? { code: 255, stderr: 'ssh: connect to host web1 port 22: Connection refused' }
+        : line.startsWith('readlink')
+          ? { stdout: 'releases/r3\n' }
+          : line.startsWith('find')
+            ? { stdout: 'r2\nr3\n' }
+            : {};
+    const r = { ...report('down', [rb]), causes: [] };
+    await t.reports.saveReport(r);
+    const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
+    expect(approvals[rb.id]?.steps?.[0]).toBe('sudo -- ln -sfn -- releases/r2 /srv/shop/current.medic-new');
+    reachable = false;
+    await t.remediator.approve(approvals[rb.id]?.id as string, actor('U9'), t.sink);
+    expect(t.replies.at(-1)).toMatchObject({ code: 'plan-failed' });
+    expect((await t.store.getPending(approvals[rb.id]?.id as string))?.state).toBe('pending');
   });
 });
 

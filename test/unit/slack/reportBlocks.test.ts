@@ -22,7 +22,7 @@ function texts(blocks: AnyBlock[]): string[] {
 describe('reportBlocks (golden)', () => {
   it('renders the real php-fpm-stopped report', async () => {
     const pendingId = '6f1c2a4e-2b7d-4c55-9a57-3c0d7e1f9b10';
-    const r = reportBlocks(report, { approvals: { [report.actions[0]?.id as string]: pendingId } });
+    const r = reportBlocks(report, { approvals: { [report.actions[0]?.id as string]: { id: pendingId } } });
     await expect(`${JSON.stringify(r, null, 2)}\n`).toMatchFileSnapshot(
       '../../golden/slack-report-upstream-down.json',
     );
@@ -40,6 +40,29 @@ describe('reportBlocks (golden)', () => {
     for (const e of actions.elements) expect(e.value).not.toMatch(/systemctl|\s/);
     // Without pending approvals (console, no store) there are no buttons at all.
     expect(reportBlocks(report).blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('a rollback resolved when proposed shows, and confirms, the release it will switch to', () => {
+    const rollback = {
+      id: 'rollback-symlink:web1:/srv/shop/current',
+      kind: 'rollback-symlink',
+      title: 'Roll back /srv/shop/current to the previous release on web1',
+      host: 'web1',
+      target: '/srv/shop/current',
+      risk: 'rollback' as const,
+      params: { path: '/srv/shop/current' },
+      preview: ['ln -sfn -- /srv/shop/releases/<previous> /srv/shop/current.medic-new'],
+    };
+    const resolved = ['sudo -- ln -sfn -- releases/r2 /srv/shop/current.medic-new'];
+    const r = reportBlocks(
+      { ...report, actions: [rollback] },
+      { approvals: { [rollback.id]: { id: 'p-1', steps: resolved } } },
+    );
+    const text = JSON.stringify(r.blocks);
+    expect(text).toContain('releases/r2');
+    expect(text).not.toContain('<previous>');
+    const actions = r.blocks.find((b) => b.type === 'actions') as AnyBlock;
+    expect(actions.elements[0].confirm.text.text).toContain('releases/r2');
   });
 });
 
@@ -69,7 +92,7 @@ describe('Block Kit limits', () => {
         durationMs: 1,
       })),
     };
-    const approvals = Object.fromEntries(huge.actions.map((a, i) => [a.id, `pending-${i}`]));
+    const approvals = Object.fromEntries(huge.actions.map((a, i) => [a.id, { id: `pending-${i}` }]));
     const r = reportBlocks(huge, { approvals });
     expect(r.clipped).toBe(true);
     expect(r.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);

@@ -32,9 +32,65 @@ export function previousImage(currentRef: string, currentId: string, images: unk
   return undefined;
 }
 
-/** The create body of a container like `inspect`, from another image. Pure. */
-export function createBodyLike(inspect: Record<string, unknown>, image: string): Record<string, unknown> {
-  const config = { ...((inspect.Config ?? {}) as Record<string, unknown>) };
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A container's Config without what it inherited from its image (`imageConfig`): the Cmd,
+ * Entrypoint, Env entries, labels and so on that the bad image brought must not override the
+ * previous image's own. What the operator set (a different value, an extra variable) stays.
+ * Pure. A value set by hand equal to the image's default is indistinguishable and is dropped.
+ */
+export function ownConfig(
+  config: Record<string, unknown>,
+  imageConfig: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  if (!imageConfig) return { ...config };
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const inherited = imageConfig[key];
+    if (key === 'Env' && Array.isArray(value) && Array.isArray(inherited)) {
+      const env = value.filter((e) => !inherited.includes(e));
+      if (env.length) own.Env = env;
+    } else if (
+      ['Labels', 'ExposedPorts', 'Volumes'].includes(key) &&
+      value &&
+      typeof value === 'object' &&
+      inherited &&
+      typeof inherited === 'object'
+    ) {
+      const base = inherited as Record<string, unknown>;
+      const kept = Object.entries(value as Record<string, unknown>).filter(([k, v]) => !same(base[k], v));
+      if (kept.length) own[key] = Object.fromEntries(kept);
+    } else if (key === 'Image' || !same(value, inherited)) {
+      own[key] = value;
+    }
+  }
+  return own;
+}
+
+/** Anonymous volumes of the old container, mounted by name: their data stays with the service. */
+function anonymousVolumes(inspect: Record<string, unknown>): Array<Record<string, unknown>> {
+  const host = (inspect.HostConfig ?? {}) as { Binds?: string[] | null; Mounts?: Array<{ Target?: string }> };
+  const explicit = new Set([
+    ...(host.Binds ?? []).map((b) => b.split(':')[1]),
+    ...(host.Mounts ?? []).map((m) => m.Target),
+  ]);
+  const mounts = (inspect.Mounts ?? []) as Array<{ Type?: string; Name?: string; Destination?: string }>;
+  return mounts
+    .filter((m) => m.Type === 'volume' && m.Name && m.Destination && !explicit.has(m.Destination))
+    .map((m) => ({ Type: 'volume', Source: m.Name, Target: m.Destination }));
+}
+
+/**
+ * The create body of a container like `inspect`, from another image: the container's own
+ * config (not what its image brought), its host config, networks and anonymous volumes. Pure.
+ */
+export function createBodyLike(
+  inspect: Record<string, unknown>,
+  image: string,
+  imageConfig?: Record<string, unknown>,
+): Record<string, unknown> {
+  const config = ownConfig((inspect.Config ?? {}) as Record<string, unknown>, imageConfig);
   const id = String(inspect.Id ?? '');
   // The engine sets Hostname to the short id unless one was asked for: let it pick a new one.
   if (typeof config.Hostname === 'string' && id.startsWith(config.Hostname)) delete config.Hostname;
@@ -50,10 +106,14 @@ export function createBodyLike(inspect: Record<string, unknown>, image: string):
       },
     ]),
   );
+  const hostConfig = (inspect.HostConfig ?? {}) as Record<string, unknown>;
+  const volumes = anonymousVolumes(inspect);
   return {
     ...config,
     Image: image,
-    HostConfig: inspect.HostConfig ?? {},
+    HostConfig: volumes.length
+      ? { ...hostConfig, Mounts: [...((hostConfig.Mounts as unknown[] | null) ?? []), ...volumes] }
+      : hostConfig,
     NetworkingConfig: { EndpointsConfig: endpoints },
   };
 }
@@ -73,6 +133,8 @@ export async function recreateWithImage(
   inspect: Record<string, unknown>,
   image: string,
   stopTimeoutSec: number,
+  /** The running image's own Config: what the container inherited from it is not carried over. */
+  imageConfig?: Record<string, unknown>,
 ): Promise<string> {
   const kept = `${name}-medic-${stamp()}`;
   const oldId = String(inspect.Id ?? name);
@@ -84,7 +146,7 @@ export async function recreateWithImage(
     await engine.update(oldId, { RestartPolicy: { Name: 'no' } });
     await engine.rename(oldId, kept);
     renamed = true;
-    newId = await engine.create(name, createBodyLike(inspect, image));
+    newId = await engine.create(name, createBodyLike(inspect, image, imageConfig));
     await engine.start(newId);
     return kept;
   } catch (err) {

@@ -35,12 +35,25 @@ export const rollbackContainer: ActionDef<Params> = {
         `no older tag of ${repoOf(current)} than ${current} on ${ctx.host}: nothing to roll back to`,
       );
     }
+    // The running image's own defaults (Cmd, Env, …): the previous image brings its own.
+    const imageConfig = (
+      (await engine.inspectImage(String(inspect.Image ?? current))) as {
+        Config?: Record<string, unknown>;
+      }
+    ).Config;
     const display = `replace ${p.container} (${current}) with a container of ${prev}, same config; keep the old one stopped  (Engine API)`;
     return [
       {
         display,
         async run(c) {
-          const kept = await recreateWithImage(c.engine(), p.container, inspect, prev, p.stopTimeout);
+          const kept = await recreateWithImage(
+            c.engine(),
+            p.container,
+            inspect,
+            prev,
+            p.stopTimeout,
+            imageConfig,
+          );
           return { code: 0, output: `${p.container} now runs ${prev}; the old container is kept as ${kept}` };
         },
       },

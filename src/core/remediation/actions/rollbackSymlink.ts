@@ -48,8 +48,9 @@ export const rollbackSymlink: ActionDef<Params> = {
     const as = p.user ? { asUser: p.user } : { privileged: true };
     const link = (await readOnly(ctx, argv('readlink', '--', p.path), `readlink ${p.path}`)).trim();
     const current = posix.basename(link);
-    // Directories (or links to them) only, no dot-directories: a stray file is never a release.
-    // -H follows releases/ itself when it is a link.
+    // Real directories only, no dot-directories: a stray file is never a release, and a link
+    // such as `latest -> r3` would alias a release (and sort before it). -H follows releases/
+    // itself when it is a link.
     const listing = await readOnly(
       ctx,
       argv(
@@ -60,13 +61,8 @@ export const rollbackSymlink: ActionDef<Params> = {
         '1',
         '-maxdepth',
         '1',
-        '(',
         '-type',
         'd',
-        '-o',
-        '-xtype',
-        'd',
-        ')',
         '!',
         '-name',
         '.*',
