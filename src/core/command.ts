@@ -19,6 +19,17 @@ export function toShell(cmd: Command): string {
 }
 
 export const argv = (...words: string[]): Command => ({ argv: words });
+
+/**
+ * A command as people read it in a preview, a dry run or the audit: with the sudo it runs
+ * through (`sudo -- …`, `sudo -u deploy -- …`), without the `env LC_ALL=C timeout` wrapper
+ * every command gets. Transports say which of these applies on their host.
+ */
+export function displayLine(cmd: Command, o: { privileged?: boolean; asUser?: string } = {}): string {
+  const line = toShell(cmd);
+  if (o.asUser) return `sudo -u ${o.asUser} -- ${line}`;
+  return o.privileged ? `sudo -- ${line}` : line;
+}
 export const script = (text: string): Command => ({ script: text });
 
 export interface LineOptions {

@@ -29,6 +29,11 @@ export interface ExecResult {
 export interface Transport {
   readonly host: string;
   exec(cmd: Command, opts: ExecOptions): Promise<ExecResult>;
+  /**
+   * How `exec` would run it on this host, as people read it (`displayLine`): no sudo for a
+   * host without it, none for the user it is already logged in as.
+   */
+  describe?(cmd: Command, opts: Pick<ExecOptions, 'privileged' | 'asUser'>): string;
   /** Start connecting ahead of the first exec (optional; failures surface on exec). */
   warm?(): void;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { type Command, commandArgv, TIMEOUT_EXIT } from '../../core/command.js';
+import { type Command, commandArgv, displayLine, TIMEOUT_EXIT } from '../../core/command.js';
 import type { HostConfig } from '../../core/model/inventory.js';
 import type { ExecOptions, ExecResult, Transport } from '../../core/ports.js';
 
@@ -13,6 +13,15 @@ export class LocalTransport implements Transport {
     readonly host: string,
     private readonly cfg: Pick<HostConfig, 'sudo'>,
   ) {}
+
+  describe(cmd: Command, opts: Pick<ExecOptions, 'privileged' | 'asUser'>): string {
+    const isRoot = process.getuid?.() === 0;
+    const asUser = opts.asUser === userInfo().username ? undefined : opts.asUser;
+    return displayLine(cmd, {
+      ...(asUser ? { asUser } : {}),
+      privileged: Boolean(opts.privileged && this.cfg.sudo && !isRoot),
+    });
+  }
 
   exec(cmd: Command, opts: ExecOptions): Promise<ExecResult> {
     const isRoot = process.getuid?.() === 0;

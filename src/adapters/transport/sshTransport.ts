@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { type Command, commandLine, TIMEOUT_EXIT } from '../../core/command.js';
+import { type Command, commandLine, displayLine, TIMEOUT_EXIT } from '../../core/command.js';
 import { Semaphore } from '../../core/engine/semaphore.js';
 import { MedicError } from '../../core/errors.js';
 import type { HostConfig } from '../../core/model/inventory.js';
@@ -43,6 +43,14 @@ export class SshTransport implements Transport {
 
   warm(): void {
     this.connection().catch(() => undefined);
+  }
+
+  describe(cmd: Command, opts: Pick<ExecOptions, 'privileged' | 'asUser'>): string {
+    const asUser = opts.asUser === this.cfg.user ? undefined : opts.asUser;
+    return displayLine(cmd, {
+      ...(asUser ? { asUser } : {}),
+      privileged: Boolean(opts.privileged && this.cfg.sudo),
+    });
   }
 
   async exec(cmd: Command, opts: ExecOptions): Promise<ExecResult> {

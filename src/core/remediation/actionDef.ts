@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Command, toShell } from '../command.js';
+import { type Command, displayLine } from '../command.js';
 import { MedicError } from '../errors.js';
 import type { Risk } from '../model/action.js';
 import type { ContainerEngine, ExecResult } from '../ports.js';
@@ -12,6 +12,8 @@ export interface ActionContext {
     opts?: { privileged?: boolean; asUser?: string; timeoutMs?: number },
   ): Promise<ExecResult>;
   engine(): ContainerEngine;
+  /** How the host's transport would run it, as people read it (see `displayLine`). */
+  display?(cmd: Command, opts: { privileged?: boolean; asUser?: string }): string;
 }
 
 export interface StepOutcome {
@@ -44,20 +46,17 @@ export interface ActionDef<P extends Record<string, unknown> = Record<string, un
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-/** How a command is shown: exactly what runs, with the user it runs as. */
-export function displayCommand(cmd: Command, o: { privileged?: boolean; asUser?: string } = {}): string {
-  const line = toShell(cmd);
-  if (o.asUser) return `sudo -u ${o.asUser} -- ${line}`;
-  return o.privileged ? `sudo -- ${line}` : line;
-}
-
-/** A step running one command; it fails on a non-zero exit (or a timeout). */
+/**
+ * A step running one command; it fails on a non-zero exit (or a timeout). Given the host's
+ * context, it is shown as that host runs it (no sudo where none is used); without, generically.
+ */
 export function execStep(
   cmd: Command,
   o: { privileged?: boolean; asUser?: string; timeoutMs?: number } = {},
+  on?: Pick<ActionContext, 'display'>,
 ): Step {
   return {
-    display: displayCommand(cmd, o),
+    display: on?.display?.(cmd, o) ?? displayLine(cmd, o),
     async run(ctx) {
       const r = await ctx.exec(cmd, o);
       return {

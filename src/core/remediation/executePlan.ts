@@ -1,3 +1,4 @@
+import { displayLine } from '../command.js';
 import { MedicError, toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ContainerEngine, ContainerEngineFactory, TransportFactory } from '../ports.js';
@@ -37,6 +38,7 @@ export function openActionContext(
         ...(o.privileged ? { privileged: true } : {}),
         ...(o.asUser ? { asUser: o.asUser } : {}),
       }),
+    display: (cmd, o) => transport.describe?.(cmd, o) ?? displayLine(cmd, o),
     engine: () => {
       engine ??= deps.containers.open(host, config, transport);
       return engine;

@@ -21,7 +21,7 @@ export const firewallOpen: ActionDef<Params> = {
   target: (p) => `port-${p.port}`,
   title: (p, host) => `Remove the rule blocking port ${p.port} on ${host}`,
   preview: (p) => [execStep(argv('iptables', ...deletion(p))).display],
-  async plan(p) {
-    return [execStep(argv('iptables', ...deletion(p)), { privileged: true })];
+  async plan(p, ctx) {
+    return [execStep(argv('iptables', ...deletion(p)), { privileged: true }, ctx)];
   },
 };

@@ -21,7 +21,7 @@ export const restartPm2: ActionDef<Params> = {
   title: (p, host) =>
     `${p.mode === 'reload' ? 'Reload' : 'Restart'} pm2 app ${p.app} (as ${p.user}) on ${host}`,
   preview: (p) => [`sudo -u ${p.user} -- pm2 ${p.mode} ${p.app}`],
-  async plan(p) {
-    return [execStep(argv('pm2', p.mode, p.app), { asUser: p.user, timeoutMs: 60_000 })];
+  async plan(p, ctx) {
+    return [execStep(argv('pm2', p.mode, p.app), { asUser: p.user, timeoutMs: 60_000 }, ctx)];
   },
 };

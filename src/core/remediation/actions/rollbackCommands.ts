@@ -29,8 +29,8 @@ export const rollbackCommands: ActionDef<Params> = {
   target: () => 'commands',
   title: (p, host) => `${p.title} on ${host}`,
   preview: (p) => p.commands.map((c) => execStep(toCommand(c), as(p)).display),
-  async plan(p) {
-    return p.commands.map((c) => execStep(toCommand(c), as(p)));
+  async plan(p, ctx) {
+    return p.commands.map((c) => execStep(toCommand(c), as(p), ctx));
   },
 };
 

@@ -85,10 +85,10 @@ export const rollbackSymlink: ActionDef<Params> = {
       : posix.join(posix.dirname(link), previous);
     const staged = `${p.path}.medic-new`;
     return [
-      execStep(argv('ln', '-sfn', '--', target, staged), as),
-      execStep(argv('mv', '-T', '--', staged, p.path), as),
+      execStep(argv('ln', '-sfn', '--', target, staged), as, ctx),
+      execStep(argv('mv', '-T', '--', staged, p.path), as, ctx),
       ...p.reloadUnits.map((u) =>
-        execStep(argv('systemctl', 'reload', '--', u), { privileged: true, timeoutMs: 60_000 }),
+        execStep(argv('systemctl', 'reload', '--', u), { privileged: true, timeoutMs: 60_000 }, ctx),
       ),
     ];
   },

@@ -21,11 +21,11 @@ export const restartUnit: ActionDef<UnitParams> = {
     `systemctl restart -- ${p.unit}`,
     `systemctl is-active -- ${p.unit}`,
   ],
-  async plan(p) {
+  async plan(p, ctx) {
     return [
-      execStep(argv('systemctl', 'reset-failed', '--', p.unit), { privileged: true }),
-      execStep(argv('systemctl', 'restart', '--', p.unit), { privileged: true, timeoutMs: 90_000 }),
-      execStep(argv('systemctl', 'is-active', '--', p.unit), { privileged: true }),
+      execStep(argv('systemctl', 'reset-failed', '--', p.unit), { privileged: true }, ctx),
+      execStep(argv('systemctl', 'restart', '--', p.unit), { privileged: true, timeoutMs: 90_000 }, ctx),
+      execStep(argv('systemctl', 'is-active', '--', p.unit), { privileged: true }, ctx),
     ];
   },
 };
@@ -38,10 +38,10 @@ export const reloadUnit: ActionDef<UnitParams> = {
   target: (p) => p.unit,
   title: (p, host) => `Reload ${p.unit} on ${host}`,
   preview: (p) => [`systemctl reload -- ${p.unit}`, `systemctl is-active -- ${p.unit}`],
-  async plan(p) {
+  async plan(p, ctx) {
     return [
-      execStep(argv('systemctl', 'reload', '--', p.unit), { privileged: true, timeoutMs: 60_000 }),
-      execStep(argv('systemctl', 'is-active', '--', p.unit), { privileged: true }),
+      execStep(argv('systemctl', 'reload', '--', p.unit), { privileged: true, timeoutMs: 60_000 }, ctx),
+      execStep(argv('systemctl', 'is-active', '--', p.unit), { privileged: true }, ctx),
     ];
   },
 };
@@ -54,10 +54,14 @@ export const reloadNginx: ActionDef<Record<string, never>> = {
   target: () => 'nginx',
   title: (_p, host) => `Test and reload nginx on ${host}`,
   preview: () => ['nginx -t', 'systemctl reload -- nginx.service'],
-  async plan() {
+  async plan(_p, ctx) {
     return [
-      execStep(argv('nginx', '-t'), { privileged: true }),
-      execStep(argv('systemctl', 'reload', '--', 'nginx.service'), { privileged: true, timeoutMs: 30_000 }),
+      execStep(argv('nginx', '-t'), { privileged: true }, ctx),
+      execStep(
+        argv('systemctl', 'reload', '--', 'nginx.service'),
+        { privileged: true, timeoutMs: 30_000 },
+        ctx,
+      ),
     ];
   },
 };
