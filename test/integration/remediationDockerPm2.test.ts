@@ -194,7 +194,8 @@ describe('approved remediation through Slack on a real fleet host', () => {
   it('pm2 app stopped → 502 → mention → U9 approves "Restart pm2 app api (as deploy) on web1" → recovered', async () => {
     const ts = '2000.1';
     const title = 'Restart pm2 app api (as deploy) on web1';
-    const command = 'sudo -u deploy -- pm2 restart api';
+    // Medic logs in as deploy, the app's user: pm2 runs directly, and the thread says so (no sudo).
+    const command = 'pm2 restart api';
     await asDeploy('pm2 stop api >/dev/null');
     expect(await httpCode('app.example.com')).toBe('502');
 
@@ -206,6 +207,7 @@ describe('approved remediation through Slack on a real fleet host', () => {
     );
     expect(started, after.map(textOf).join('\n')).toBeDefined();
     expect(JSON.stringify(blocksOf(started as ApiCall))).toContain(command);
+    expect(JSON.stringify(blocksOf(started as ApiCall))).not.toContain('sudo -u deploy');
     const done = after.find((c) => textOf(c).startsWith(':white_check_mark: Ran on web1 in '));
     expect(done, after.map(textOf).join('\n')).toBeDefined();
     expect(textOf(done as ApiCall)).toMatch(/checking that app recovered…$/);

@@ -6,7 +6,7 @@ import { actionDef } from './actionCatalog.js';
 import type { Step } from './actionDef.js';
 import { type Execution, executePlan, openActionContext } from './executePlan.js';
 import type { Approvals } from './remediationReply.js';
-import type { RemediationSink } from './remediationSink.js';
+import { quietSink, type RemediationSink } from './remediationSink.js';
 import type { AuditInput, PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { verifyRecovery } from './verifyRecovery.js';
@@ -60,9 +60,10 @@ export class ActionRunner {
     site: string,
     action: ProposedAction,
     by: string,
-    sink: RemediationSink,
+    chat: RemediationSink,
     o: RunOptions,
   ): Promise<{ ok: boolean; recovered: boolean }> {
+    const sink = quietSink(chat, this.deps.logger);
     const pendingId = o.pending?.id ?? null;
     let execution: Execution;
     try {

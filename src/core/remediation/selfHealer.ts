@@ -1,8 +1,9 @@
 import type { ProposedAction } from '../model/action.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
-import type { ActionRunner, RemediationSink } from './actionRunner.js';
+import type { ActionRunner } from './actionRunner.js';
 import type { SelfHealRule } from './remediationPolicy.js';
+import { quietSink, type RemediationSink } from './remediationSink.js';
 import type { HealKey, RemediationStore } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 
@@ -48,8 +49,9 @@ export class SelfHealer {
   async afterDiagnosis(
     report: Report,
     origin: RunOrigin,
-    sink: RemediationSink,
+    chat: RemediationSink,
   ): Promise<'healed' | 'failed' | 'paused' | 'none'> {
+    const sink = quietSink(chat, this.deps.logger);
     if (report.status === 'healthy') return 'none';
     const found = healCandidate(this.deps.policy.selfHealing, report);
     if (!found) return 'none';

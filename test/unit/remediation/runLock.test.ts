@@ -109,3 +109,22 @@ describe('verification and breakers', () => {
     });
   });
 });
+
+describe('chat failures', () => {
+  it('a message that cannot be posted does not stop an approved run or its verification', async () => {
+    let up = false;
+    const t = setup({}, () => up);
+    t.transports.answer = (line) => {
+      if (line.startsWith('systemctl restart')) up = true;
+      return {};
+    };
+    const { pending } = await t.diagnosed();
+    const failing = async () => {
+      throw new Error('slack: ratelimited');
+    };
+    await t.remediator.approve(pending, actor('U9'), failing);
+    expect(t.transports.ran.filter((x) => x.line.startsWith('systemctl restart'))).toHaveLength(1);
+    expect(t.store.events()).toEqual(['proposed', 'approved', 'executed', 'verified']);
+    expect(t.store.log.at(-1)?.detail).toMatchObject({ recovered: true });
+  });
+});
