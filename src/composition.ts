@@ -10,7 +10,8 @@ import { pinoLogger } from './adapters/log/pinoLogger.js';
 import { SqliteStore } from './adapters/store/sqliteStore.js';
 import { transportFactory } from './adapters/transport/transportFactory.js';
 import type { MedicConfig } from './config/configSchema.js';
-import { loadConfig } from './config/loadConfig.js';
+import { crossCheck } from './config/crossCheck.js';
+import { ConfigError, loadConfig, yamlPath } from './config/loadConfig.js';
 import { builtinPlaybookDir, loadPlaybooks } from './config/loadPlaybooks.js';
 import { builtinChecks } from './core/checks/builtinChecks.js';
 import { CheckCatalog } from './core/checks/catalog.js';
@@ -60,6 +61,14 @@ export function createMedic(
     [builtinPlaybookDir, ...config.playbookDirs.map((d) => resolve(dir, d))],
     catalog,
   );
+  // Playbooks come from folders the config names, so their references are checked once loaded.
+  const playbookRefs = crossCheck(config, new Set(playbooks.keys()));
+  if (playbookRefs.length > 0) {
+    throw new ConfigError(
+      configFile,
+      playbookRefs.map((p) => ({ path: yamlPath(p.path), message: p.message })),
+    );
+  }
   const store =
     opts.store === false
       ? undefined
@@ -103,6 +112,7 @@ export function createMedic(
           store: store.schedules,
           run: scheduled.run,
           notify: scheduled.notify,
+          check: scheduled.check,
           logger,
         })
       : undefined;

@@ -12,8 +12,13 @@ export interface PathProblem {
 /**
  * References between parts of the config: hosts named by sites, services' own fields. Runs on
  * the raw document too (when the schema failed), so it tolerates missing parts.
+ *
+ * Playbooks are loaded after the config (from its `playbookDirs`), so the config loader cannot
+ * check the playbook a site or schedule names: pass the loaded ids as `playbooks` once they are
+ * known (`createMedic` does, so `medic validate` and every start report them). At run time the scheduler checks every schedule when it takes them
+ * over (`ScheduledDiagnoses.check`): one naming an unknown playbook is reported once and not run.
  */
-export function crossCheck(config: MedicConfig): PathProblem[] {
+export function crossCheck(config: MedicConfig, playbooks?: ReadonlySet<string>): PathProblem[] {
   const problems: PathProblem[] = [];
   const hostNames = Object.keys(config.hosts ?? {});
   const knownHost = (name: string, path: PropertyKey[]) => {
@@ -114,6 +119,16 @@ export function crossCheck(config: MedicConfig): PathProblem[] {
   config.remediation?.selfHealing?.forEach((r, i) => {
     knownSites(r.sites, ['remediation', 'selfHealing', i, 'sites']);
   });
+  if (playbooks) {
+    for (const [siteName, site] of Object.entries(config.sites ?? {})) {
+      const id = (site as { playbook?: string }).playbook;
+      if (id !== undefined && !playbooks.has(id))
+        problems.push({
+          path: ['sites', siteName, 'playbook'],
+          message: `unknown playbook "${id}" (playbooks: ${[...playbooks].join(', ')})`,
+        });
+    }
+  }
   config.schedules?.forEach((entry, i) => {
     if (!siteNames.includes(entry.site))
       problems.push({ path: ['schedules', i, 'site'], message: `unknown site "${entry.site}"` });
@@ -121,6 +136,12 @@ export function crossCheck(config: MedicConfig): PathProblem[] {
       cronerValidateCron(entry.cron, entry.timezone ?? 'UTC');
     } catch (err) {
       problems.push({ path: ['schedules', i, 'cron'], message: toSafeError(err).message });
+    }
+    if (playbooks && entry.playbook !== undefined && !playbooks.has(entry.playbook)) {
+      problems.push({
+        path: ['schedules', i, 'playbook'],
+        message: `unknown playbook "${entry.playbook}" (playbooks: ${[...playbooks].join(', ')})`,
+      });
     }
   });
   return problems;

@@ -1,7 +1,9 @@
 import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
+import { formatInZone } from '../../core/scheduler/zonedTime.js';
 import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js';
 
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+/** Wall time in the schedule's zone, the zone named. */
+const when = (iso: string, timezone: string) => escapeMrkdwn(formatInZone(iso, timezone));
 const dur = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
 
@@ -11,11 +13,11 @@ export function scheduleMessage(n: ScheduleNotice): SlackMessage {
   switch (n.type) {
     case 'schedule-reminder':
       return {
-        text: `:hourglass: *${escapeMrkdwn(n.site)}* still failing since ${when(n.since)} (${id}): ${escapeMrkdwn(n.headline)}`,
+        text: `:hourglass: *${escapeMrkdwn(n.site)}* still failing since ${when(n.since, n.timezone)} (${id}): ${escapeMrkdwn(n.headline)}`,
       };
     case 'schedule-recovered':
       return {
-        text: `:large_green_circle: *${escapeMrkdwn(n.site)}* recovered (${id}); it was failing for ${dur(n.seconds)} since ${when(n.since)}.`,
+        text: `:large_green_circle: *${escapeMrkdwn(n.site)}* recovered (${id}); it was failing for ${dur(n.seconds)} since ${when(n.since, n.timezone)}.`,
       };
     case 'schedule-slow-run':
       return {
@@ -23,7 +25,7 @@ export function scheduleMessage(n: ScheduleNotice): SlackMessage {
       };
     case 'schedule-missed':
       return {
-        text: `:zzz: ${id} on ${escapeMrkdwn(n.site)} missed ${n.count}${n.capped ? '+' : ''} run(s) between ${when(n.from)} and ${when(n.to)} while Medic was down; they are not replayed.`,
+        text: `:zzz: ${id} on ${escapeMrkdwn(n.site)} missed ${n.count}${n.capped ? '+' : ''} run(s) between ${when(n.from, n.timezone)} and ${when(n.to, n.timezone)} while Medic was down; they are not replayed.`,
       };
     case 'schedule-failed':
       return {
@@ -32,11 +34,14 @@ export function scheduleMessage(n: ScheduleNotice): SlackMessage {
     case 'schedules': {
       const lines = n.schedules.map(
         (s) =>
-          `• \`${s.id}\` · \`${escapeMrkdwn(s.cron)}\` ${s.timezone} · ${escapeMrkdwn(s.playbook ?? 'site default')} on *${escapeMrkdwn(s.site)}*${s.channel ? ` → <#${s.channel}>` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt) : '—'}`} · ${s.status} · ${s.source}`,
+          `• \`${s.id}\` · \`${escapeMrkdwn(s.cron)}\` ${s.timezone} · ${escapeMrkdwn(s.playbook ?? 'site default')} on *${escapeMrkdwn(s.site)}*${s.channel ? ` → <#${s.channel}>` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt, s.timezone) : '—'}`} · ${s.status} · ${s.source}`,
       );
-      const text = [n.note ? escapeMrkdwn(n.note) : '', lines.length ? lines.join('\n') : 'No schedules.']
-        .filter(Boolean)
-        .join('\n');
+      const postsIn =
+        n.postsIn === undefined
+          ? ''
+          : ` It posts in ${n.postsIn === null ? 'the default channel' : `<#${n.postsIn}>`}.`;
+      const note = n.note ? `${escapeMrkdwn(n.note)}${postsIn}` : '';
+      const text = [note, lines.length ? lines.join('\n') : 'No schedules.'].filter(Boolean).join('\n');
       return {
         text: clip(text, LIMITS.fallbackText),
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } }],

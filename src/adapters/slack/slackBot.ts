@@ -240,8 +240,16 @@ export function createSlackBot(
         const res = await throttle.run(channel, () => app.client.chat.postMessage({ channel, text }));
         return { channel, ts: String(res.ts) };
       },
+      // Rethrowing: a failed post leaves the incident's notice pending, and it is sent again.
       sink: (thread: { channel: string; ts: string }) =>
-        reporter({ channel: thread.channel, threadTs: thread.ts }).sink,
+        new ThreadReporter(
+          app.client,
+          { channel: thread.channel, threadTs: thread.ts },
+          throttle,
+          logger,
+          settings.command,
+          true,
+        ).sink,
       async notice(channel: string, reply: Reply) {
         const message = replyMessage(reply, settings.command);
         if (!message) return;

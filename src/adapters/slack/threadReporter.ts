@@ -31,6 +31,8 @@ export class ThreadReporter {
     private readonly throttle: ChannelThrottle,
     private readonly logger: Logger,
     private readonly command = '/medic',
+    /** Scheduled incidents: a failed post is rethrown so the scheduler retries the notice. */
+    private readonly rethrow = false,
   ) {}
 
   readonly sink: ReplySink = (reply) => this.handle(reply);
@@ -120,6 +122,7 @@ export class ThreadReporter {
       }
     } catch (err) {
       this.logger.error({ err, channel: this.target.channel }, 'Slack call failed');
+      if (this.rethrow) throw err;
     }
   }
 

@@ -1,3 +1,4 @@
+import { schedulerLeaseMigration } from './schedulerLeaseMigration.js';
 import { schedulesMigration } from './schedulesMigration.js';
 
 /** Schema versions, applied in order inside a transaction; never edit a released one. */
@@ -59,4 +60,5 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (site, action_id)
    );`,
   schedulesMigration,
+  schedulerLeaseMigration,
 ];

@@ -17,8 +17,11 @@ export type Intent =
       query: string;
       channel?: string;
       timezone?: string;
+      /** `remind=N`: minutes between reminders of an unchanged incident, 0 = never. */
+      remindEveryMinutes?: number;
     }
-  | { type: 'schedule'; op: 'bad'; text: string }
+  /** `problem`: what was wrong, when it is more than the shape (an unknown word, say). */
+  | { type: 'schedule'; op: 'bad'; text: string; problem?: string }
   | { type: 'unknown'; text: string };
 
 const symptom =
@@ -55,7 +58,7 @@ export function parseIntent(raw: string): Intent {
 
 /**
  * `schedule list`, `schedule pause|resume|remove|run <id>`,
- * `schedule add "<cron>" 502-triage shop [#channel] [tz=Europe/Berlin]`.
+ * `schedule add "<cron>" 502-triage shop [#channel] [tz=Europe/Berlin] [remind=60]`.
  */
 function parseSchedule(text: string): Intent {
   const t = text.replace(/[“”]/g, '"').replace(/^schedules?\s*/i, '');
@@ -66,21 +69,32 @@ function parseSchedule(text: string): Intent {
     return { type: 'schedule', op: op === 'delete' ? 'remove' : (op as 'pause'), id: one[2] };
   }
   const add = /^add\s+"([^"]+)"\s+([a-z0-9-]+)\s+(\S+)((?:\s+\S+)*)$/i.exec(t);
-  if (add?.[1] && add[2] && add[3]) {
-    const extra = (add[4] ?? '').trim().split(/\s+/).filter(Boolean);
-    const channel = extra
-      .map((w) => /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]+)$/.exec(w))
-      .find(Boolean);
-    const tz = extra.find((w) => w.startsWith('tz='))?.slice(3);
-    return {
-      type: 'schedule',
-      op: 'add',
-      cron: add[1].trim(),
-      playbook: add[2].toLowerCase(),
-      query: add[3],
-      ...(channel ? { channel: (channel[1] ?? channel[2]) as string } : {}),
-      ...(tz ? { timezone: tz } : {}),
-    };
+  if (!add?.[1] || !add[2] || !add[3]) return { type: 'schedule', op: 'bad', text };
+  const options = addOptions((add[4] ?? '').trim().split(/\s+/).filter(Boolean));
+  if (typeof options === 'string') return { type: 'schedule', op: 'bad', text, problem: options };
+  return {
+    type: 'schedule',
+    op: 'add',
+    cron: add[1].trim(),
+    playbook: add[2].toLowerCase(),
+    query: add[3],
+    ...options,
+  };
+}
+
+/** The words after the site: each known at most once; anything else is refused (a message saying which). */
+function addOptions(
+  words: string[],
+): { channel?: string; timezone?: string; remindEveryMinutes?: number } | string {
+  const out: { channel?: string; timezone?: string; remindEveryMinutes?: number } = {};
+  for (const w of words) {
+    const channel = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^#?([CG][A-Z0-9]+)$/.exec(w);
+    const tz = /^tz=(.+)$/i.exec(w);
+    const remind = /^remind=(\d{1,6})$/i.exec(w);
+    if (channel && out.channel === undefined) out.channel = (channel[1] ?? channel[2]) as string;
+    else if (tz?.[1] && out.timezone === undefined) out.timezone = tz[1];
+    else if (remind?.[1] && out.remindEveryMinutes === undefined) out.remindEveryMinutes = Number(remind[1]);
+    else return `"${w}" is not a channel, tz=<zone> or remind=<minutes> (or it is given twice)`;
   }
-  return { type: 'schedule', op: 'bad', text };
+  return out;
 }

@@ -36,8 +36,7 @@ export async function scheduleCommand(
         return {
           type: 'error',
           code: 'schedule.usage',
-          message:
-            'usage: schedule add "*/5 * * * *" <playbook> <site> [#channel] [tz=Europe/Berlin] | schedule list | schedule pause|resume|remove|run <id>',
+          message: `${intent.problem ? `${intent.problem}. ` : ''}${usage}`,
         };
       case 'add': {
         const match = resolveSite(intent.query, deps.inventory);
@@ -50,14 +49,21 @@ export async function scheduleCommand(
           throw new MedicError('schedule.timezone', `"${timezone}" is not a time zone`);
         forbidIf(!deps.mayManage(match.site), match.site);
         const channel = intent.channel ?? origin.channel;
+        const id = defaultScheduleId({
+          site: match.site,
+          playbook: intent.playbook,
+          cron: intent.cron,
+          timezone,
+        });
+        refuseExisting(scheduler, id);
         const schedule: Schedule = {
-          id: defaultScheduleId({ site: match.site, playbook: intent.playbook, cron: intent.cron, timezone }),
+          id,
           cron: intent.cron,
           timezone,
           site: match.site,
           playbook: intent.playbook,
           ...(channel ? { channel } : {}),
-          remindEveryMinutes: 60,
+          remindEveryMinutes: intent.remindEveryMinutes ?? 60,
           paused: false,
           source: 'chat',
           ...(origin.requestedBy ? { createdBy: origin.requestedBy } : {}),
@@ -71,11 +77,18 @@ export async function scheduleCommand(
           timezone,
           playbook: intent.playbook,
           channel,
+          remindEveryMinutes: schedule.remindEveryMinutes,
         });
-        return list(
-          scheduler,
-          `Added \`${schedule.id}\`: ${intent.playbook} on ${match.site} at \`${intent.cron}\` (${timezone}).`,
-        );
+        const remind = schedule.remindEveryMinutes
+          ? `reminders every ${schedule.remindEveryMinutes} min`
+          : 'no reminders';
+        return {
+          ...list(
+            scheduler,
+            `Added \`${schedule.id}\`: ${intent.playbook} on ${match.site} at \`${intent.cron}\` (${timezone}), ${remind}.${standbyNote(scheduler)}`,
+          ),
+          postsIn: channel ?? null,
+        };
       }
       default: {
         const view = scheduler.list().find((v) => v.schedule.id === intent.id);
@@ -87,6 +100,7 @@ export async function scheduleCommand(
             `"${intent.id}" is declared in medic.yaml: pause it, or remove it there`,
           );
         }
+        if (intent.op === 'run' && scheduler.standby) await scheduler.runNow(intent.id); // throws: not audited
         await deps.audit(view.schedule.site, { op: intent.op, id: intent.id });
         if (intent.op === 'run') {
           const started = await scheduler.runNow(intent.id);
@@ -95,7 +109,7 @@ export async function scheduleCommand(
         await scheduler[intent.op](intent.id);
         return list(
           scheduler,
-          `${intent.op === 'remove' ? 'Removed' : intent.op === 'pause' ? 'Paused' : 'Resumed'} \`${intent.id}\`.`,
+          `${intent.op === 'remove' ? 'Removed' : intent.op === 'pause' ? 'Paused' : 'Resumed'} \`${intent.id}\`.${standbyNote(scheduler)}`,
         );
       }
     }
@@ -104,7 +118,7 @@ export async function scheduleCommand(
   }
 }
 
-function list(scheduler: Scheduler, note?: string): Reply {
+function list(scheduler: Scheduler, note?: string): Extract<Reply, { type: 'schedules' }> {
   return {
     type: 'schedules',
     schedules: scheduler.list().map((v) => ({
@@ -121,6 +135,27 @@ function list(scheduler: Scheduler, note?: string): Reply {
     })),
     ...(note ? { note } : {}),
   };
+}
+
+const usage =
+  'usage: schedule add "*/5 * * * *" <playbook> <site> [#channel] [tz=Europe/Berlin] [remind=60] | schedule list | schedule pause|resume|remove|run <id>';
+
+/** Chat never replaces a schedule: the same id (same site, playbook, cron and zone) is refused. */
+function refuseExisting(scheduler: Scheduler, id: string): void {
+  const old = scheduler.list().find((v) => v.schedule.id === id)?.schedule;
+  if (!old) return; // the store refuses it too (another process may have added it meanwhile)
+  const where = old.source === 'config' ? ' (declared in medic.yaml; change it there)' : '';
+  throw new MedicError(
+    'schedule.exists',
+    `\`${id}\` exists already${where}, ${old.paused ? 'paused' : 'running'}: use schedule pause|resume|remove ${id}`,
+  );
+}
+
+/** Changes made in a process on standby take effect in the one running the schedules. */
+function standbyNote(scheduler: Scheduler): string {
+  return scheduler.standby
+    ? ' Another Medic process runs the schedules; it picks this up within a minute.'
+    : '';
 }
 
 function forbidIf(forbidden: boolean, site: string): void {

@@ -1,5 +1,6 @@
 import type { SchedulerEvent } from './events.js';
 import { decide, type RunOutcome } from './incidentTracker.js';
+import { mergeNotice, type PendingNotice, pendingEvent } from './pendingNotice.js';
 import type { Schedule } from './schedule.js';
 import type { ScheduleRuntime } from './scheduleStore.js';
 
@@ -7,48 +8,51 @@ import type { ScheduleRuntime } from './scheduleStore.js';
 export type RunResult = { ok: true; outcome: RunOutcome } | { ok: false; code: string; message: string };
 
 export interface AfterRun {
+  /** To persist before anything is said (an undelivered notice is part of it). */
   runtime: ScheduleRuntime;
-  /** Error code of the current streak of failed runs; undefined after a run that worked. */
-  failedCode: string | undefined;
-  event: SchedulerEvent | null;
+  /** What to say, in order. */
+  events: SchedulerEvent[];
 }
 
 /**
  * Pure: the runtime to persist and what to say after a run. A successful run goes through
- * change detection; a failed one leaves the incident alone and is said once per streak of
- * the same error code (a site unreachable every minute is not a message every minute).
+ * change detection; its notice is merged with one still undelivered from an earlier run
+ * (`mergeNotice`) and kept in the incident until the scheduler hears it was delivered. A
+ * failing run with nothing to say still yields 'unchanged' (self-healing looks at every
+ * failing report). A failed run leaves the incident alone and is said once per streak of the
+ * same error code: `failedCode` is set by the scheduler once that was delivered, so a streak
+ * whose first message failed is said again, and a restart does not say it twice.
  */
 export function afterRun(
   schedule: Schedule,
-  prev: { runtime: ScheduleRuntime; failedCode?: string | undefined },
+  prev: ScheduleRuntime,
   result: RunResult,
   startedAt: Date,
-  now: Date,
   newId: () => string,
 ): AfterRun {
   const lastRunAt = startedAt.toISOString();
   if (!result.ok) {
-    const runtime = { ...prev.runtime, lastRunAt };
-    if (prev.failedCode === result.code) return { runtime, failedCode: result.code, event: null };
-    const event: SchedulerEvent = {
-      type: 'run-failed',
-      schedule,
-      code: result.code,
-      message: result.message,
-    };
-    return { runtime, failedCode: result.code, event };
+    const runtime = { ...prev, lastRunAt };
+    if (prev.failedCode === result.code) return { runtime, events: [] };
+    const { code, message } = result;
+    return { runtime, events: [{ type: 'run-failed', schedule, code, message }] };
   }
-  const d = decide(prev.runtime.incident, result.outcome, now, {
-    remindEveryMinutes: schedule.remindEveryMinutes,
-    newId,
-  });
-  const runtime = { ...prev.runtime, lastRunAt, incident: d.state };
-  const event: SchedulerEvent | null = d.notify && {
-    type: 'incident',
-    schedule,
-    notify: d.notify,
-    reportId: result.outcome.id,
-    state: d.incident,
-  };
-  return { runtime, failedCode: undefined, event };
+  const { outcome } = result;
+  const { pendingNotice, ...open } = prev.incident;
+  const d = decide(open, outcome, startedAt, { remindEveryMinutes: schedule.remindEveryMinutes, newId });
+  const fresh: PendingNotice | undefined = d.notify
+    ? {
+        notify: d.notify,
+        reportId: outcome.id,
+        ...(d.notify === 'recovered' ? { closed: d.incident } : {}),
+      }
+    : undefined;
+  const pending = mergeNotice(pendingNotice, fresh, outcome.id);
+  const incident = pending ? { ...d.state, pendingNotice: pending } : d.state;
+  const { failedCode: _streakOver, ...rest } = prev;
+  const runtime: ScheduleRuntime = { ...rest, lastRunAt, incident };
+  const say = pendingEvent(schedule, incident);
+  if (say) return { runtime, events: [say] };
+  if (outcome.status === 'healthy') return { runtime, events: [] };
+  return { runtime, events: [{ type: 'unchanged', schedule, reportId: outcome.id, state: d.state }] };
 }

@@ -3,8 +3,13 @@ import type { Schedule } from './schedule.js';
 
 /** What the scheduler tells the chat adapter. Neutral data; the adapter renders and posts. */
 export type SchedulerEvent =
-  /** Change detected. For 'recovered', `state` is the closed incident (its id and thread). */
+  /**
+   * Change detected (or a notice not delivered before, retried). For 'recovered', `state` is
+   * the closed incident (its id and thread).
+   */
   | { type: 'incident'; schedule: Schedule; notify: IncidentNotice; reportId: string; state: IncidentState }
+  /** A failing run with nothing new to say: nothing is posted, self-healing still looks at it. */
+  | { type: 'unchanged'; schedule: Schedule; reportId: string; state: IncidentState }
   /** A fire time came while the previous run was still going: skipped, said once per slow run. */
   | { type: 'slow-run'; schedule: Schedule; runningForMs: number }
   /** Fire times that passed while Medic was down: said once at start-up, never replayed. */

@@ -1,4 +1,5 @@
 import type { SiteStatus } from '../model/report.js';
+import type { PendingNotice } from './pendingNotice.js';
 
 /** Where the incident was posted; one thread per incident. */
 export interface IncidentThread {
@@ -12,9 +13,14 @@ export interface IncidentState {
   incidentId?: string;
   /** When the current status was first seen (the run's startedAt). */
   since?: string;
+  /** Fire time (startedAt) of the run whose notice was last decided. */
   lastNotifiedAt?: string;
   topCause?: string | null;
+  /** Top causes already announced in this incident: a cause flipping back to one of them is quiet. */
+  announced?: Array<string | null>;
   thread?: IncidentThread;
+  /** A notice decided but not delivered yet (the chat call failed, or Medic stopped first). */
+  pendingNotice?: PendingNotice;
 }
 
 export const initialIncidentState: IncidentState = { status: 'unknown' };
@@ -37,18 +43,23 @@ export interface Decision {
   incident: IncidentState;
 }
 
+/** A reminder is due this much before the interval is over (fire times jitter by milliseconds). */
+export const reminderToleranceMs = 5_000;
+
 /**
- * Pure: compare a run's outcome with the previous state and say whether to speak.
- * First run healthy is quiet; healthy/unknown → down|degraded opens an incident; a changed top
- * cause or an elapsed reminder interval speaks again; back to healthy closes it.
+ * Pure: compare a run's outcome with the previous state and say whether to speak. `at` is the
+ * run's fire time (its startedAt), so reminders keep to the cron grid however long runs take.
+ * First run healthy is quiet; healthy/unknown → down|degraded opens an incident; a top cause not
+ * yet announced in this incident or an elapsed reminder interval speaks again; back to healthy
+ * closes it.
  */
 export function decide(
   state: IncidentState,
   report: RunOutcome,
-  now: Date,
+  at: Date,
   opts: { remindEveryMinutes: number; newId: () => string },
 ): Decision {
-  const at = now.toISOString();
+  const iso = at.toISOString();
   const failing = report.status !== 'healthy';
 
   if (!failing) {
@@ -57,7 +68,7 @@ export function decide(
         state.status === 'healthy' ? state : { status: 'healthy', since: report.startedAt };
       return { notify: null, state: next, incident: next };
     }
-    const closed: IncidentState = { ...state, status: 'healthy', lastNotifiedAt: at };
+    const closed: IncidentState = { ...state, status: 'healthy', lastNotifiedAt: iso };
     const next: IncidentState = { status: 'healthy', since: report.startedAt };
     return { notify: 'recovered', state: next, incident: closed };
   }
@@ -67,24 +78,37 @@ export function decide(
       status: 'failing',
       incidentId: opts.newId(),
       since: report.startedAt,
-      lastNotifiedAt: at,
+      lastNotifiedAt: iso,
       topCause: report.topCause,
+      announced: [report.topCause],
     };
     return { notify: 'opened', state: next, incident: next };
   }
 
+  // States saved before `announced` existed: the current top cause is the one announced.
+  const announced = state.announced ?? [state.topCause ?? null];
+  let current: IncidentState = state;
   if ((state.topCause ?? null) !== report.topCause) {
-    const next: IncidentState = { ...state, topCause: report.topCause, lastNotifiedAt: at };
-    return { notify: 'cause-changed', state: next, incident: next };
+    if (!announced.includes(report.topCause)) {
+      const next: IncidentState = {
+        ...state,
+        topCause: report.topCause,
+        announced: [...announced, report.topCause],
+        lastNotifiedAt: iso,
+      };
+      return { notify: 'cause-changed', state: next, incident: next };
+    }
+    current = { ...state, topCause: report.topCause, announced }; // back to a cause already said
   }
 
   const remindMs = opts.remindEveryMinutes * 60_000;
-  const last = state.lastNotifiedAt ? Date.parse(state.lastNotifiedAt) : Number.NaN;
-  if (remindMs > 0 && (Number.isNaN(last) || now.getTime() - last >= remindMs)) {
-    const next: IncidentState = { ...state, lastNotifiedAt: at };
+  const tolerance = Math.min(reminderToleranceMs, remindMs / 10);
+  const last = current.lastNotifiedAt ? Date.parse(current.lastNotifiedAt) : Number.NaN;
+  if (remindMs > 0 && (Number.isNaN(last) || at.getTime() - last >= remindMs - tolerance)) {
+    const next: IncidentState = { ...current, lastNotifiedAt: iso };
     return { notify: 'reminder', state: next, incident: next };
   }
-  return { notify: null, state, incident: state };
+  return { notify: null, state: current, incident: current };
 }
 
 /** Record where the incident was posted. Only the first thread of a failing incident sticks. */

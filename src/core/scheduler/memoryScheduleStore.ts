@@ -2,7 +2,10 @@ import { initialIncidentState } from './incidentTracker.js';
 import type { Schedule } from './schedule.js';
 import type { ScheduleRuntime, ScheduleStore, StoredSchedule } from './scheduleStore.js';
 
-/** In-memory ScheduleStore (tests, and runs without a store). Values are copied in and out. */
+/**
+ * In-memory ScheduleStore (tests, and runs without a store). Values are copied in and out. It
+ * has no lease: nothing else can share it, so this process always runs the schedules.
+ */
 export class MemoryScheduleStore implements ScheduleStore {
   private readonly rows = new Map<string, StoredSchedule>();
 
@@ -15,6 +18,12 @@ export class MemoryScheduleStore implements ScheduleStore {
   async upsert(schedule: Schedule): Promise<void> {
     const runtime = this.rows.get(schedule.id)?.runtime ?? { incident: { ...initialIncidentState } };
     this.rows.set(schedule.id, { schedule: structuredClone(schedule), runtime });
+  }
+
+  async insert(schedule: Schedule): Promise<boolean> {
+    if (this.rows.has(schedule.id)) return false;
+    await this.upsert(schedule);
+    return true;
   }
 
   async remove(id: string): Promise<boolean> {

@@ -3,14 +3,8 @@ import type { DueTimer } from './dueTimer.js';
 import type { Schedule } from './schedule.js';
 import type { ScheduleRuntime, ScheduleStore } from './scheduleStore.js';
 
-/** One schedule's live state inside the Scheduler. */
+/** One schedule's live state inside the Scheduler (its runs are tracked by id, apart). */
 export class ScheduleEntry {
-  running?: Promise<void>;
-  runStartedAt = 0;
-  /** A slow-run event was said for the run in progress. */
-  slowReported = false;
-  /** Error code of the current streak of failed runs (said once). */
-  failedCode?: string;
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -35,9 +29,8 @@ export class ScheduleEntry {
     this.runtime = runtime;
   }
 
-  /** Resolves when the run in progress and pending saves are done. */
+  /** Resolves when pending saves are done. */
   async settled(): Promise<void> {
-    await Promise.allSettled([this.running]);
     await this.saving;
   }
 }

@@ -1,12 +1,30 @@
-/** Neutral messages about scheduled runs (besides the report itself); adapters render them. */
+/**
+ * Neutral messages about scheduled runs (besides the report itself); adapters render them.
+ * Times are ISO instants; `timezone` is the schedule's zone, which adapters show them in.
+ */
 export type ScheduleNotice =
-  | { type: 'schedule-reminder'; scheduleId: string; site: string; since: string; headline: string }
-  | { type: 'schedule-recovered'; scheduleId: string; site: string; since: string; seconds: number }
+  | {
+      type: 'schedule-reminder';
+      scheduleId: string;
+      site: string;
+      timezone: string;
+      since: string;
+      headline: string;
+    }
+  | {
+      type: 'schedule-recovered';
+      scheduleId: string;
+      site: string;
+      timezone: string;
+      since: string;
+      seconds: number;
+    }
   | { type: 'schedule-slow-run'; scheduleId: string; site: string; runningForMs: number }
   | {
       type: 'schedule-missed';
       scheduleId: string;
       site: string;
+      timezone: string;
       count: number;
       from: string;
       to: string;
@@ -28,4 +46,9 @@ export type ScheduleNotice =
         status: string;
       }>;
       note?: string;
+      /**
+       * After an add: where the new schedule posts, a channel id (adapters link it), or null
+       * for the default channel.
+       */
+      postsIn?: string | null;
     };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { schedulerLeaseMigration } from '../../../src/adapters/store/schedulerLeaseMigration.js';
 import { schedulesMigration } from '../../../src/adapters/store/schedulesMigration.js';
 import { SqliteSchedules } from '../../../src/adapters/store/sqliteSchedules.js';
 import type { Schedule } from '../../../src/core/scheduler/schedule.js';
@@ -46,10 +47,14 @@ const runtime: ScheduleRuntime = {
   },
 };
 
-function memoryStore() {
-  const db = new Database(':memory:');
+function migrate(db: Database.Database): Database.Database {
   db.exec(schedulesMigration);
-  return new SqliteSchedules(db);
+  db.exec(schedulerLeaseMigration);
+  return db;
+}
+
+function memoryStore() {
+  return new SqliteSchedules(migrate(new Database(':memory:')));
 }
 
 describe('SqliteSchedules', () => {
@@ -75,6 +80,25 @@ describe('SqliteSchedules', () => {
     expect((await s.list())[0]?.runtime).toEqual({ incident: { status: 'healthy', since: 'x' } });
   });
 
+  it('keeps the failure streak and the undelivered notice; insert never replaces', async () => {
+    const s = memoryStore();
+    expect(await s.insert(full)).toBe(true);
+    expect(await s.insert({ ...full, cron: '0 * * * *', paused: true })).toBe(false);
+    const pending: ScheduleRuntime = {
+      ...runtime,
+      failedCode: 'transport.refused',
+      incident: {
+        ...runtime.incident,
+        announced: [null, 'disk-full'],
+        pendingNotice: { notify: 'opened', reportId: 'r9' },
+      },
+    };
+    await s.saveRuntime(full.id, pending);
+    expect(await s.list()).toEqual([{ schedule: full, runtime: pending }]);
+    await s.saveRuntime(full.id, runtime);
+    expect((await s.list())[0]?.runtime).toEqual(runtime);
+  });
+
   it('pauses, removes with its runtime, and ignores runtime for an unknown id', async () => {
     const s = memoryStore();
     await s.upsert(full);
@@ -92,8 +116,7 @@ describe('SqliteSchedules', () => {
 
   it('survives a reopen of the file', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'medic-schedules-')), 'medic.db');
-    const db = new Database(path);
-    db.exec(schedulesMigration);
+    const db = migrate(new Database(path));
     const a = new SqliteSchedules(db);
     await a.upsert(full);
     await a.saveRuntime(full.id, runtime);

@@ -68,6 +68,20 @@ export class FakeTimers implements Timers, Clock {
   }
 }
 
+/** The timers of a "process" that can die: once `dead`, none of its timers fire again. */
+export class MortalTimers implements Timers {
+  dead = false;
+  constructor(private readonly inner: FakeTimers) {}
+  setTimeout(fn: () => void, ms: number): unknown {
+    return this.inner.setTimeout(() => {
+      if (!this.dead) fn();
+    }, ms);
+  }
+  clearTimeout(handle: unknown): void {
+    this.inner.clearTimeout(handle);
+  }
+}
+
 export function deferred<T>(): {
   promise: Promise<T>;
   resolve: (v: T) => void;
@@ -111,11 +125,14 @@ export const down = (id: string, cause: string | null, at = ''): RunOutcome => (
   startedAt: at,
 });
 
-/** A scheduler wired to fakes; `runs` records the wall time of each run start. */
-export function harness(start: string, over: Partial<SchedulerDeps> = {}) {
-  const timers = new FakeTimers(start);
+/**
+ * A scheduler wired to fakes; `runs` records the wall time of each run start, `events` what it
+ * said (delivered), `unchanged` the failing runs it had nothing to say about.
+ */
+export function harness(start: string, over: Partial<SchedulerDeps> = {}, timers = new FakeTimers(start)) {
   const store = over.store ?? new MemoryScheduleStore();
   const events: SchedulerEvent[] = [];
+  const unchanged: SchedulerEvent[] = [];
   const runs: string[] = [];
   let n = 0;
   const deps: SchedulerDeps = {
@@ -128,11 +145,12 @@ export function harness(start: string, over: Partial<SchedulerDeps> = {}) {
       return healthy(`r${++n}-${s.id}`, timers.now().toISOString());
     },
     notify: async (e) => {
-      events.push(e);
+      (e.type === 'unchanged' ? unchanged : events).push(e);
+      return true;
     },
     logger: silentLogger,
     newId: () => `inc-${++n}`,
     ...over,
   };
-  return { timers, store, events, runs, deps, scheduler: new Scheduler(deps) };
+  return { timers, store, events, unchanged, runs, deps, scheduler: new Scheduler(deps) };
 }

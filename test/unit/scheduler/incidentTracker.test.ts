@@ -44,6 +44,7 @@ describe('decide', () => {
         since: at(5).toISOString(),
         lastNotifiedAt: at(6).toISOString(),
         topCause: 'nginx-upstream',
+        announced: ['nginx-upstream'],
       });
       expect(d.incident).toEqual(d.state);
     }
@@ -70,8 +71,56 @@ describe('decide', () => {
   it('speaks when the top cause changes, in the same incident', () => {
     const d = decide(failing, out('degraded', 'disk-full', 3), at(3), opts);
     expect(d.notify).toBe('cause-changed');
-    expect(d.state).toEqual({ ...failing, topCause: 'disk-full', lastNotifiedAt: at(3).toISOString() });
+    expect(d.state).toEqual({
+      ...failing,
+      topCause: 'disk-full',
+      announced: ['php-fpm-down', 'disk-full'],
+      lastNotifiedAt: at(3).toISOString(),
+    });
     expect(decide(failing, out('down', null, 3), at(3), opts).notify).toBe('cause-changed');
+  });
+
+  it('a top cause flipping back to one already announced in this incident is quiet', () => {
+    let state = failing;
+    const said: Array<string | null> = [];
+    for (const [min, cause] of [
+      [1, 'disk-full'],
+      [2, 'php-fpm-down'],
+      [3, 'disk-full'],
+      [4, 'php-fpm-down'],
+      [5, 'oom-killed'],
+      [6, 'disk-full'],
+    ] as const) {
+      const d = decide(state, out('down', cause, min), at(min), opts);
+      said.push(d.notify);
+      state = d.state;
+    }
+    expect(said).toEqual(['cause-changed', null, null, null, 'cause-changed', null]);
+    expect(state).toMatchObject({
+      topCause: 'disk-full',
+      announced: ['php-fpm-down', 'disk-full', 'oom-killed'],
+      lastNotifiedAt: at(5).toISOString(),
+    });
+    // A new incident starts with nothing announced but its own first cause.
+    const reopened = decide(
+      decide(state, out('healthy', null, 7), at(7), opts).state,
+      out('down', 'disk-full', 8),
+      at(8),
+      opts,
+    );
+    expect(reopened.state.announced).toEqual(['disk-full']);
+  });
+
+  it('reminds on the fire time of the run, within a few seconds of the interval', () => {
+    // A 60-minute reminder on a 5-minute cron: runs fire a few ms late, and take a while.
+    const opened = { ...failing, lastNotifiedAt: '2026-01-01T10:00:00.012Z' };
+    const hourly = { ...opts, remindEveryMinutes: 60 };
+    const due = (iso: string) => decide(opened, out('down', 'php-fpm-down', 0), new Date(iso), hourly);
+    expect(due('2026-01-01T10:55:00.004Z').notify).toBeNull();
+    expect(due('2026-01-01T10:59:54.000Z').notify).toBeNull(); // more than the tolerance early
+    const d = due('2026-01-01T11:00:00.003Z');
+    expect(d.notify).toBe('reminder');
+    expect(d.state.lastNotifiedAt).toBe('2026-01-01T11:00:00.003Z');
   });
 
   it('recovers with the incident id and thread in the event, then clears them', () => {

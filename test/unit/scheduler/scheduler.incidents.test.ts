@@ -30,10 +30,11 @@ describe('Scheduler speaks only on change', () => {
     const script = ['ok', 'fpm', 'fpm', 'fpm', 'fpm', 'fpm', 'disk', 'disk', 'ok', 'ok'];
     const h = harness('2026-01-01T00:00:30.000Z', { run: scripted(script), newId: () => 'inc-A' });
     h.deps.notify = async (e) => {
-      h.events.push(e);
+      if (e.type !== 'unchanged') h.events.push(e);
       if (e.type === 'incident' && e.notify === 'opened') {
         await h.scheduler.setThread(e.schedule.id, { channel: 'C123', ts: '111.1' }, e.state.incidentId);
       }
+      return true;
     };
     await h.scheduler.add(schedule({ remindEveryMinutes: 4 }));
     await h.scheduler.start();
@@ -95,5 +96,43 @@ describe('Scheduler speaks only on change', () => {
         state: expect.objectContaining({ incidentId: 'inc-1', thread: { channel: 'C123', ts: '5.5' } }),
       },
     ]);
+  });
+
+  it('a top cause flipping between two causes is announced once each, then quiet', async () => {
+    const script = ['fpm', 'disk', 'fpm', 'disk', 'fpm', 'disk', 'oom', 'fpm'];
+    const h = harness('2026-01-01T00:00:30.000Z', { run: scripted(script), newId: () => 'inc-A' });
+    await h.scheduler.add(schedule({ remindEveryMinutes: 0 }));
+    await h.scheduler.start();
+    await h.timers.advance(8 * 60_000);
+    expect(h.events.map(summary)).toEqual([
+      'opened:r1:inc-A',
+      'cause-changed:r2:inc-A',
+      'cause-changed:r7:inc-A',
+    ]);
+    expect(h.unchanged.map((e) => e.type === 'unchanged' && e.reportId)).toEqual([
+      'r3',
+      'r4',
+      'r5',
+      'r6',
+      'r8',
+    ]);
+    expect((await h.store.list())[0]?.runtime.incident.announced).toEqual(['fpm', 'disk', 'oom']);
+  });
+
+  it('reminds on the cron grid: a 60-minute reminder on a 5-minute cron comes at 60, however long runs take', async () => {
+    let n = 0;
+    const h = harness('2026-01-01T09:59:59.000Z');
+    // Runs take 40 s, then 10 s: the end of a run is no base for the next reminder.
+    h.deps.run = () =>
+      new Promise((resolve) => {
+        const id = `r${++n}`;
+        h.timers.setTimeout(() => resolve(down(id, 'fpm')), n === 1 ? 40_000 : 10_000);
+      });
+    await h.scheduler.add(schedule({ cron: '*/5 * * * *', remindEveryMinutes: 60 }));
+    await h.scheduler.start();
+    await h.timers.advanceTo('2026-01-01T12:01:00.000Z');
+    const said = h.events.map((e) => (e.type === 'incident' ? `${e.notify}:${e.reportId}` : e.type));
+    expect(said).toEqual(['opened:r1', 'reminder:r13', 'reminder:r25']); // 10:00, 11:00, 12:00
+    expect((await h.store.list())[0]?.runtime.incident.lastNotifiedAt).toBe('2026-01-01T12:00:00.000Z');
   });
 });
