@@ -1,27 +1,18 @@
 import { toSafeError } from '../errors.js';
-import type { Clock, Logger } from '../ports.js';
 import { afterRun, type RunResult } from './afterRun.js';
-import type { NextRun } from './cronSpec.js';
 import { DueTimer } from './dueTimer.js';
 import type { SchedulerEvent } from './events.js';
-import type { RunOutcome } from './incidentTracker.js';
 import { countMissed, type MissedRuns, missedEvent, planRestart } from './missedRuns.js';
 import { RunsInProgress } from './runsInProgress.js';
-import { defaultMissedGraceSeconds, type Schedule } from './schedule.js';
+import { defaultMissedGraceSeconds } from './schedule.js';
 import type { ScheduleEntry } from './scheduleEntry.js';
-import type { ScheduleStore } from './scheduleStore.js';
-import type { Timers } from './timers.js';
+import type { SchedulerDeps } from './schedulerDeps.js';
 
-interface FiringDeps {
-  clock: Clock;
-  timers: Timers;
-  nextRun: NextRun;
-  store: ScheduleStore;
-  run: (s: Schedule) => Promise<RunOutcome>;
-  notify: (event: SchedulerEvent) => Promise<boolean>;
-  logger: Logger;
-  check?: (s: Schedule) => void;
-}
+/** What firing needs of the scheduler's dependencies. */
+type FiringDeps = Pick<
+  SchedulerDeps,
+  'clock' | 'timers' | 'nextRun' | 'store' | 'run' | 'notify' | 'logger' | 'check'
+>;
 
 /** What the Scheduler tells its firing half about its own state. */
 interface FiringState {

@@ -259,12 +259,13 @@ describe('review findings, fixed', () => {
 });
 
 describe('pinned rollbacks fail closed', () => {
-  it('a rollback that could not be resolved when proposed is never run unpinned', async () => {
+  /** A rollback proposed on web1 (r3 current, r2 before it), reachable or not when proposed. */
+  async function proposeRollback(reachable: boolean) {
     const t = setup({ approvers: [{ users: ['U9'], maxRisk: 'rollback' }] });
     const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
-    let reachable = false;
+    const host = { reachable };
     t.transports.answer = (line) =>
-      !reachable
+      !host.reachable
         ? { code: 255, stderr: 'ssh: connect to host web1 port 22: Connection refused' }
         : line.startsWith('readlink')
           ? { stdout: 'releases/r3\n' }
@@ -274,12 +275,17 @@ describe('pinned rollbacks fail closed', () => {
     const r = { ...report('down', [rb]), causes: [] };
     await t.reports.saveReport(r);
     const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
+    return { t, rb, host, approvals };
+  }
+
+  it('a rollback that could not be resolved when proposed is never run unpinned', async () => {
+    const { t, rb, host, approvals } = await proposeRollback(false);
     const pending = approvals[rb.id]?.id as string;
     const stored = await t.store.getPending(pending);
     expect(stored?.plannedSteps).toBeUndefined();
     expect(stored?.pinError).toMatch(/^readlink \/srv\/shop\/current failed on web1/);
     expect(approvals[rb.id]?.steps).toBeUndefined(); // the report shows the placeholder preview
-    reachable = true;
+    host.reachable = true;
     await t.remediator.approve(pending, actor('U9'), t.sink);
     expect(t.transports.ran.some((x) => x.line.startsWith('ln '))).toBe(false);
     expect(t.replies.at(-1)).toMatchObject({ type: 'remediation-refused', code: 'unresolved' });
@@ -287,22 +293,9 @@ describe('pinned rollbacks fail closed', () => {
   });
 
   it('a host that does not answer now refuses, and the rollback stays approvable', async () => {
-    const t = setup({ approvers: [{ users: ['U9'], maxRisk: 'rollback' }] });
-    const rb = propose('rollback-symlink', 'web1', { path: '/srv/shop/current' }, 'rollback-1');
-    let reachable = true;
-    t.transports.answer = (line) =>
-      !reachable
-        ? { code: 255, stderr: 'ssh: connect to host web1 port 22: Connection refused' }
-        : line.startsWith('readlink')
-          ? { stdout: 'releases/r3\n' }
-          : line.startsWith('find')
-            ? { stdout: 'r2\nr3\n' }
-            : {};
-    const r = { ...report('down', [rb]), causes: [] };
-    await t.reports.saveReport(r);
-    const approvals = await t.remediator.propose(r, { trigger: 'slack', requestedBy: 'U7' });
+    const { t, rb, host, approvals } = await proposeRollback(true);
     expect(approvals[rb.id]?.steps?.[0]).toBe('sudo -- ln -sfn -- releases/r2 /srv/shop/current.medic-new');
-    reachable = false;
+    host.reachable = false;
     await t.remediator.approve(approvals[rb.id]?.id as string, actor('U9'), t.sink);
     expect(t.replies.at(-1)).toMatchObject({ code: 'plan-failed' });
     expect((await t.store.getPending(approvals[rb.id]?.id as string))?.state).toBe('pending');
