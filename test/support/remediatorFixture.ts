@@ -100,3 +100,14 @@ export function setup(policy: Record<string, unknown> = {}, siteUp = () => true)
   return { store, reports, transports, clock, replies, remediator, sink, diagnosed, diagnosedWith, hooks };
 }
 export const actor = (userId: string, groups: string[] = []) => ({ userId, groups });
+
+/** A site that is down until `systemctl restart` runs on its host (`site.up` can be reset). */
+export function setupDownUntilRestart(policy: Record<string, unknown> = {}) {
+  const site = { up: false };
+  const t = setup(policy, () => site.up);
+  t.transports.answer = (line) => {
+    if (line.startsWith('systemctl restart')) site.up = true;
+    return {};
+  };
+  return { ...t, site };
+}

@@ -4,7 +4,7 @@ import type { Report } from '../../../src/core/model/report.js';
 import { propose } from '../../../src/core/remediation/actionCatalog.js';
 import { remediationPolicySchema } from '../../../src/core/remediation/remediationPolicy.js';
 import type { Approvals } from '../../../src/core/remediation/remediationReply.js';
-import { actor, report, restart, setup } from '../../support/remediatorFixture.js';
+import { actor, report, restart, setup, setupDownUntilRestart } from '../../support/remediatorFixture.js';
 
 describe('Remediator', () => {
   it('proposes with the requester, an expiry and the exact commands in the audit', async () => {
@@ -21,12 +21,7 @@ describe('Remediator', () => {
   });
 
   it('an approver runs it once, privileged, in order; verification sees recovery', async () => {
-    let up = false;
-    const t = setup({}, () => up);
-    t.transports.answer = (line) => {
-      if (line.startsWith('systemctl restart')) up = true;
-      return {};
-    };
+    const t = setupDownUntilRestart();
     const { pending } = await t.diagnosed();
     await t.remediator.approve(pending, actor('U9'), t.sink);
     expect(t.transports.ran.map((r) => [r.line, r.privileged])).toEqual([
@@ -107,14 +102,9 @@ describe('self-healing budget', () => {
   const rule = { cause: 'upstream-down', action: 'restart-unit', maxRuns: 2, windowMinutes: 60 };
 
   it('heals twice, then opens the breaker and tells humans; it stays open until a human fixes it', async () => {
-    let up = false;
-    const t = setup({ selfHealing: [rule] }, () => up);
-    t.transports.answer = (line) => {
-      if (line.startsWith('systemctl restart')) up = true;
-      return {};
-    };
+    const t = setupDownUntilRestart({ selfHealing: [rule] });
     const heal = async () => {
-      up = false;
+      t.site.up = false;
       const r = report('down');
       await t.reports.saveReport(r);
       return t.remediator.healer.afterDiagnosis(r, { trigger: 'schedule' }, t.sink);
@@ -130,7 +120,7 @@ describe('self-healing budget', () => {
     expect(t.replies.at(-1)).toMatchObject({ type: 'heal-paused', opened: false });
     expect(t.store.events().filter((e) => e === 'auto-approved')).toHaveLength(2);
 
-    up = false;
+    t.site.up = false;
     const { pending } = await t.diagnosed();
     await t.remediator.approve(pending, actor('U9'), t.sink);
     expect(t.store.events()).toContain('breaker-closed');
@@ -202,12 +192,7 @@ describe('review findings, fixed', () => {
   });
 
   it('a newer report of another playbook (a health check) does not make an approval stale', async () => {
-    let up = false;
-    const t = setup({}, () => up);
-    t.transports.answer = (line) => {
-      if (line.startsWith('systemctl restart')) up = true;
-      return {};
-    };
+    const t = setupDownUntilRestart();
     const { pending } = await t.diagnosed();
     await t.reports.saveReport({ ...report('down', []), playbook: 'health' });
     await t.remediator.approve(pending, actor('U9'), t.sink);

@@ -1,7 +1,7 @@
 /** One run per action at a time, shutdown drains runs, verification re-runs the same checks. */
 import { describe, expect, it } from 'vitest';
 import { propose } from '../../../src/core/remediation/actionCatalog.js';
-import { actor, report, restart, setup } from '../../support/remediatorFixture.js';
+import { actor, report, restart, setup, setupDownUntilRestart } from '../../support/remediatorFixture.js';
 
 const rule = { cause: 'upstream-down', action: 'restart-unit', maxRuns: 3, windowMinutes: 60 };
 
@@ -16,12 +16,7 @@ function gate() {
 
 describe('one run of an action at a time', () => {
   it('a click while self-healing runs the same restart is refused and changes nothing', async () => {
-    let up = false;
-    const t = setup({ selfHealing: [rule] }, () => up);
-    t.transports.answer = (line) => {
-      if (line.startsWith('systemctl restart')) up = true;
-      return {};
-    };
+    const t = setupDownUntilRestart({ selfHealing: [rule] });
     const g = gate();
     t.hooks.beforeProbe = g.wait;
     const { report: r, pending } = await t.diagnosed();
@@ -112,12 +107,7 @@ describe('verification and breakers', () => {
 
 describe('chat failures', () => {
   it('a message that cannot be posted does not stop an approved run or its verification', async () => {
-    let up = false;
-    const t = setup({}, () => up);
-    t.transports.answer = (line) => {
-      if (line.startsWith('systemctl restart')) up = true;
-      return {};
-    };
+    const t = setupDownUntilRestart();
     const { pending } = await t.diagnosed();
     const failing = async () => {
       throw new Error('slack: ratelimited');
