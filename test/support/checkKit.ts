@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, HostCheck, StepOutputs } from '../../src/core/checks/check.js';
-import type { Finding } from '../../src/core/model/finding.js';
+import { type Finding, type FindingData, type FindingKind, isKind } from '../../src/core/model/finding.js';
 import { type SiteConfig, siteSchema } from '../../src/core/model/inventory.js';
 import type { ExecResult } from '../../src/core/ports.js';
 
@@ -40,4 +40,50 @@ export function runCheck<P>(
   ctx: CheckContext = checkContext(),
 ): Finding[] {
   return check.parse(outputs, check.params.parse(params), ctx);
+}
+
+/** The findings of one kind, typed. */
+export function findingsOf<K extends FindingKind>(
+  findings: Finding[],
+  kind: K,
+): Extract<Finding, { kind: K }>[] {
+  return findings.filter((f): f is Extract<Finding, { kind: K }> => isKind(f, kind));
+}
+
+/** The first finding of one kind, typed (throws when there is none, so tests say what was missing). */
+export function findingOf<K extends FindingKind>(
+  findings: Finding[],
+  kind: K,
+): Extract<Finding, { kind: K }> {
+  const f = findingsOf(findings, kind)[0];
+  if (!f) throw new Error(`no ${kind} finding among ${findings.map((x) => x.kind).join(', ') || 'none'}`);
+  return f;
+}
+
+/** A finding's facts as a plain record, for tests that compare fields across kinds. */
+export function dataOf(f: Finding | undefined): Record<string, unknown> {
+  return (f?.data ?? {}) as unknown as Record<string, unknown>;
+}
+
+/** A hand-made finding for rule tests that need only some of its facts. */
+export function fakeFinding<K extends FindingKind>(
+  kind: K,
+  data: Partial<FindingData[K]>,
+  o: {
+    check?: string;
+    host?: string;
+    severity?: Finding['severity'];
+    summary?: string;
+    evidence?: string[];
+  } = {},
+): Finding {
+  return {
+    check: o.check ?? kind,
+    host: o.host ?? 'web1',
+    kind,
+    severity: o.severity ?? 'critical',
+    summary: o.summary ?? kind,
+    evidence: o.evidence ?? [],
+    data,
+  } as unknown as Finding;
 }

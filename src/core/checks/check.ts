@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Command } from '../command.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding, FindingData, FindingKind, Severity } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
 import type { ContainerEngine, ExecResult, HttpProber } from '../ports.js';
 import { redactSecrets } from '../redact.js';
@@ -59,29 +59,32 @@ export interface ContainerCheck<P = unknown> {
 
 export type Check<P = unknown> = HostCheck<P> | SiteCheck<P> | ContainerCheck<P>;
 
-/** Helper for building findings with the check id and host filled in. */
 /**
  * Helper for building findings with the check id and host filled in. Summaries and evidence
  * lines come from remote hosts: secrets are redacted and control characters (terminal escapes)
  * removed here, once, before anything is rendered, stored or logged.
  */
 export function finder(check: string, host: string) {
-  return (
-    kind: string,
-    severity: Finding['severity'],
+  return <K extends FindingKind>(
+    kind: K,
+    severity: Severity,
     summary: string,
-    evidence: string[] = [],
-    data: Record<string, unknown> = {},
-  ): Finding => ({
-    check,
-    host,
-    kind,
-    severity,
-    summary: sanitizeLine(summary),
-    evidence: evidence.map(sanitizeLine),
-    data,
-  });
+    evidence: string[],
+    data: FindingData[K],
+  ): Finding<K> =>
+    ({
+      check,
+      host,
+      kind,
+      severity,
+      summary: sanitizeLine(summary),
+      evidence: evidence.map(sanitizeLine),
+      data,
+    }) as Finding<K>;
 }
+
+/** The finder of one check on one host. */
+export type Find = ReturnType<typeof finder>;
 
 /** Redact secrets and drop control characters (keeping tabs) from one line of remote text. */
 export function sanitizeLine(line: string): string {

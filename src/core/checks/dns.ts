@@ -81,6 +81,7 @@ export const dns: HostCheck<DnsParams> = {
         const lines = [...out.stdout.split('\n').filter(Boolean).slice(0, 3), ...stderr].slice(0, 5);
         findings.push(
           f('unparseable', 'warn', `getent ahosts ${name} gave unexpected output (exit ${out.code})`, lines, {
+            tool: 'getent',
             name,
             exitCode: out.code,
           }),

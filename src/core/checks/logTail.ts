@@ -1,4 +1,5 @@
 import { argv } from '../command.js';
+import type { SourceFact } from '../model/facts/common.js';
 import type { Finding } from '../model/finding.js';
 import type { CheckStep, finder, StepOutputs } from './check.js';
 import { stepOutput } from './check.js';
@@ -23,7 +24,13 @@ export function logTailSteps(tailId: string, path: string, lines: number): Check
 export function readLogTail(
   f: ReturnType<typeof finder>,
   outputs: StepOutputs,
-  o: { tailId: string; path: string; label: string; kindPrefix: string; data: Record<string, unknown> },
+  o: {
+    tailId: string;
+    path: string;
+    label: string;
+    kindPrefix: 'nginx-errorlog' | 'fpm-log';
+    data: SourceFact;
+  },
 ): Finding | { now: number; clockLine: string; lines: string[] } {
   const out = stepOutput(outputs, o.tailId);
   const clock = stepOutput(outputs, 'now');

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { argv } from '../command.js';
+import type { MemInfo } from '../model/facts/resources.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
 import { stepFailure, unparseable } from './stepFailure.js';
+
+export type { MemInfo };
 
 export const memoryParams = z
   .object({
@@ -13,15 +16,6 @@ export const memoryParams = z
   })
   .strict();
 export type MemoryParams = z.infer<typeof memoryParams>;
-
-export interface MemInfo {
-  memTotalBytes: number;
-  memAvailableBytes: number;
-  /** MemAvailable / MemTotal in percent, one decimal. */
-  availablePercent: number;
-  swapTotalBytes: number;
-  swapFreeBytes: number;
-}
 
 /** Parse /proc/meminfo into bytes. Undefined when MemTotal is missing. */
 export function parseMeminfo(text: string): { info: MemInfo; lines: string[] } | undefined {

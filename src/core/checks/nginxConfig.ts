@@ -38,7 +38,9 @@ export const nginxConfig: HostCheck<NginxConfigParams> = {
     const testFailed = test.code !== 0 && (problems.length > 0 || /test failed/.test(test.stderr));
     const testOk = test.code === 0 && /test is successful/.test(test.stderr);
     if (testOk) {
-      findings.push(f('nginx-test-ok', 'ok', 'nginx -t: configuration is valid', firstLines(test.stderr, 2)));
+      findings.push(
+        f('nginx-test-ok', 'ok', 'nginx -t: configuration is valid', firstLines(test.stderr, 2), {}),
+      );
     } else if (
       testFailed &&
       problems.length > 0 &&

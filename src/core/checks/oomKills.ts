@@ -186,7 +186,7 @@ export const oomKills: HostCheck<OomKillsParams> = {
       ];
     }
 
-    const findings = kills.slice(-maxOomFindings).map((k) => {
+    const findings: Finding[] = kills.slice(-maxOomFindings).map((k) => {
       const how = k.cgroup
         ? `memory cgroup${k.taskMemcg ? ` ${k.taskMemcg}` : ''} full`
         : 'system out of memory';

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { ContainerState } from '../model/facts/container.js';
+
+export type { ContainerState };
 
 /** The parts of GET /containers/{id}/json that Medic reads. Unknown fields are ignored. */
 const inspectSchema = z.object({
@@ -59,27 +62,6 @@ const inspectSchema = z.object({
     .partial()
     .default({}),
 });
-
-export interface ContainerState {
-  id: string;
-  name: string;
-  image: string;
-  tty: boolean;
-  status: string;
-  running: boolean;
-  restarting: boolean;
-  oomKilled: boolean;
-  exitCode: number;
-  error: string;
-  startedAt: string;
-  finishedAt: string;
-  restartCount: number;
-  restartPolicy: string;
-  memoryLimit: number;
-  health: { status: string; failingStreak: number; lastOutput: string } | null;
-  /** Published ports: container port/proto → host ports. */
-  ports: Array<{ containerPort: number; protocol: string; hostIp: string; hostPort: number }>;
-}
 
 /** Parse inspect JSON; null when it is not a container. */
 export function parseDockerInspect(raw: unknown): ContainerState | null {

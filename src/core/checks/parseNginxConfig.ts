@@ -3,6 +3,9 @@
  * `${var}`), follows `include` between dumped files, and lists where server blocks pass requests.
  * Not a full nginx parser: unknown or broken syntax is skipped, never thrown on.
  */
+import type { NginxTarget } from '../model/facts/nginx.js';
+
+export type { NginxTarget };
 
 export interface NginxDirective {
   name: string;
@@ -10,19 +13,6 @@ export interface NginxDirective {
   block?: NginxDirective[];
   file: string;
   line: number;
-}
-
-export interface NginxTarget {
-  serverNames: string[];
-  listen: string[];
-  directive: string;
-  /** The address requests go to (an upstream group's server address when resolved through one). */
-  target: string;
-  /** The upstream group the pass named, when it was resolved through one. */
-  upstream?: string;
-  unixSocket?: string;
-  host?: string;
-  port?: number;
 }
 
 export interface NginxConfigSummary {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
-import { type CheckStep, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
+import { type CheckStep, type Find, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
 import { logTailSteps, readLogTail } from './logTail.js';
 import {
   describeFpmStatus,
@@ -31,8 +31,6 @@ export const phpFpmParams = z
   })
   .strict();
 export type PhpFpmParams = z.infer<typeof phpFpmParams>;
-
-type Find = ReturnType<typeof finder>;
 
 const poolGlob = '/etc/php/*/fpm/pool.d/*.conf';
 const logLines = 5000;

@@ -1,8 +1,6 @@
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
-import type { finder } from './check.js';
-
-type Find = ReturnType<typeof finder>;
+import type { Find } from './check.js';
 
 /** The first non-blank lines of a text, trimmed at the end, for evidence. */
 export function firstLines(text: string, n = 5): string[] {

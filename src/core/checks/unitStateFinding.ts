@@ -1,9 +1,10 @@
+import type { UnitState } from '../model/facts/unit.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
-import type { finder } from './check.js';
+import type { Find } from './check.js';
 import { stepFailure, unparseable } from './stepFailure.js';
 
-type Find = ReturnType<typeof finder>;
+export type { UnitState };
 
 export const systemdProperties = [
   'Id',
@@ -19,19 +20,6 @@ export const systemdProperties = [
   'InactiveEnterTimestamp',
   'StateChangeTimestamp',
 ] as const;
-
-export interface UnitState {
-  unit: string;
-  loadState: string;
-  activeState: string;
-  subState: string;
-  result: string;
-  nRestarts: number;
-  /** `exited`, `killed` or `dumped` (CLD_* codes 1..3), empty when the main process never ran. */
-  execMainCode: string;
-  execMainStatus: number;
-  stateChangeTimestamp: string;
-}
 
 const cldCodes: Record<string, string> = { '0': '', '1': 'exited', '2': 'killed', '3': 'dumped' };
 

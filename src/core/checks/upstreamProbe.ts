@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { argv } from '../command.js';
+import type { ProbeError } from '../model/facts/network.js';
 import type { Finding } from '../model/finding.js';
+
+export type { ProbeError };
+
 import { type CheckContext, finder, type HostCheck, stepOutput } from './check.js';
 
 export const upstreamProbeParams = z
@@ -11,8 +15,6 @@ export const upstreamProbeParams = z
 export type UpstreamProbeParams = z.infer<typeof upstreamProbeParams>;
 
 export const curlWriteOut = '%{http_code} %{time_total} %{remote_ip}:%{remote_port}';
-
-export type ProbeError = 'refused' | 'timeout' | 'dns' | 'empty-reply' | 'reset' | 'other';
 
 /** curl exit codes (libcurl CURLE_*) that tell why no HTTP status came back. */
 const curlErrors: Record<number, ProbeError> = {
@@ -108,13 +110,10 @@ export const upstreamProbe: HostCheck<UpstreamProbeParams> = {
       if (out.code === 0) {
         if (!w || w.status === null) {
           findings.push(
-            f(
-              'unparseable',
-              'warn',
-              `curl output for ${url} was not understood`,
-              [line].filter(Boolean),
-              base,
-            ),
+            f('unparseable', 'warn', `curl output for ${url} was not understood`, [line].filter(Boolean), {
+              tool: 'curl',
+              ...base,
+            }),
           );
           continue;
         }

@@ -1,6 +1,6 @@
 import type { ProposedAction } from '../model/action.js';
 import type { Cause, CauseId } from '../model/cause.js';
-import type { Finding } from '../model/finding.js';
+import { type Finding, type FindingKind, isKind } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
 
 /** What every rule sees: all findings of the run and whether the site's own probe failed. */
@@ -15,17 +15,25 @@ export interface DiagnosisContext {
 /** A family of evidence → cause reasoning. Pure. */
 export type Rule = (ctx: DiagnosisContext) => Cause[];
 
-export function ofKind(ctx: DiagnosisContext, kind: string, host?: string): Finding[] {
-  return ctx.findings.filter((f) => f.kind === kind && (host === undefined || f.host === host));
+export function ofKind<K extends FindingKind>(
+  ctx: DiagnosisContext,
+  kind: K,
+  host?: string,
+): Extract<Finding, { kind: K }>[] {
+  return ctx.findings.filter(
+    (f): f is Extract<Finding, { kind: K }> => isKind(f, kind) && (host === undefined || f.host === host),
+  );
 }
 
+const field = (f: Finding, key: string): unknown => (f.data as unknown as Record<string, unknown>)[key];
+
 export function str(f: Finding, key: string): string | undefined {
-  const v = f.data[key];
+  const v = field(f, key);
   return typeof v === 'string' ? v : undefined;
 }
 
 export function num(f: Finding, key: string): number | undefined {
-  const v = f.data[key];
+  const v = field(f, key);
   return typeof v === 'number' ? v : undefined;
 }
 

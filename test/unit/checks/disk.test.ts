@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { disk, diskParams, parseDf, realMounts } from '../../../src/core/checks/disk.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // ok.*: df on the dev machine (docker overlay mounts included). full.*: df in a private mount
 // namespace with tmpfs mounts filled to 100 % (medic-full), 92 % (medic-warn), 93 % (a mount
@@ -127,7 +127,7 @@ describe('disk check', () => {
       warnPercent: 20,
       criticalPercent: 100,
     });
-    expect(f.map((x) => [x.kind, x.severity, x.data.mount])).toEqual([
+    expect(f.map((x) => [x.kind, x.severity, dataOf(x).mount])).toEqual([
       ['disk-usage', 'warn', '/'],
       ['disk-usage', 'critical', '/tmp/medic-fx-disk/mnt/full'],
       ['disk-usage', 'warn', '/tmp/medic-fx-disk/mnt/warn'],

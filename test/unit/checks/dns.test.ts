@@ -109,7 +109,7 @@ describe('dns', () => {
         'unparseable',
         'warn',
         'getent ahosts backend.invalid gave unexpected output (exit 1)',
-        { name: 'backend.invalid', exitCode: 1 },
+        { tool: 'getent', name: 'backend.invalid', exitCode: 1 },
       ],
     ]);
     expect(timedOut[1]?.evidence).toEqual(['Unknown database: nosuchdb']);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { firewall, firewallParams, urlPort, wantedPorts } from '../../../src/core/checks/firewall.js';
 import { toShell } from '../../../src/core/command.js';
-import { checkContext, execResult, fixture } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture } from '../../support/checkKit.js';
 
 const fx = (name: string) => fixture('firewall', name);
 
@@ -63,7 +63,7 @@ describe('firewall parse', () => {
       params([22, 3000, 9150]),
       ctx('app'),
     );
-    expect(out.map((f) => [f.kind, f.severity, f.data.port])).toEqual([
+    expect(out.map((f) => [f.kind, f.severity, dataOf(f).port])).toEqual([
       ['firewall-block', 'critical', 3000],
       ['firewall-block', 'critical', 8080],
       ['firewall-block', 'critical', 9150],
@@ -170,7 +170,7 @@ describe('firewall parse', () => {
       params([22, 443, 8080]),
       ctx('other'),
     );
-    expect(out.map((f) => [f.kind, f.data.port])).toEqual([
+    expect(out.map((f) => [f.kind, dataOf(f).port])).toEqual([
       ['firewall-block', 8080],
       ['firewall-summary', undefined],
     ]);
@@ -219,7 +219,7 @@ describe('firewall parse', () => {
       params([80]),
       ctx('app'),
     );
-    expect(out.map((f) => [f.kind, f.severity, f.data.tool, f.data.reason])).toEqual([
+    expect(out.map((f) => [f.kind, f.severity, dataOf(f).tool, dataOf(f).reason])).toEqual([
       ['firewall-unreadable', 'info', 'ufw', 'permission'],
       ['tool-missing', 'info', 'iptables', undefined],
       ['firewall-unreadable', 'info', 'nft', 'permission'],
@@ -236,7 +236,7 @@ describe('firewall parse', () => {
       params(),
       ctx('app'),
     );
-    expect(garbage.map((f) => [f.kind, f.severity, f.data.tool, f.evidence])).toEqual([
+    expect(garbage.map((f) => [f.kind, f.severity, dataOf(f).tool, f.evidence])).toEqual([
       ['unparseable', 'warn', 'ufw', ['<html>oops</html>']],
       ['unparseable', 'warn', 'iptables', ['hello', 'world']],
       ['unparseable', 'warn', 'nft', ['{"nope": 1}']],

@@ -9,7 +9,7 @@ import {
 } from '../../../src/core/checks/listeningSockets.js';
 import { siteSchema } from '../../../src/core/model/inventory.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Fixtures captured on the dev machine: nginx (127.0.0.1:18081, [::1]:18081, 18443, [::]:18444
 // ipv6only=off, [::]:18445), php-fpm (unix socket + 127.0.0.1:19000) and python3 bound with
@@ -183,7 +183,7 @@ describe('listeningSockets check', () => {
       { url: 'http://10.0.0.9:7000/', host: 'db1' },
     ]);
     const f = run(execResult(tcpText), execResult(unixText), {}, c).slice(1);
-    expect(f.map((x) => [x.kind, x.severity, x.data.port])).toEqual([
+    expect(f.map((x) => [x.kind, x.severity, dataOf(x).port])).toEqual([
       ['port-listening', 'ok', 18443],
       ['port-wrong-address', 'warn', 19000],
       ['port-wrong-address', 'warn', 18445],
@@ -269,6 +269,6 @@ describe('listeningSockets check', () => {
       summary: 'ss failed (exit 1), cannot check unix sockets',
       evidence: ['sudo: a password is required'],
     });
-    expect(f[0]?.data.unix).toEqual([]);
+    expect(dataOf(f[0]).unix).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import {
   splitNginxDump,
 } from '../../../src/core/checks/parseNginxConfig.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Real `nginx -t` / `nginx -T` output of nginx 1.22.1:
 // dump.*, test-ok: a copy of Debian's /etc/nginx under /tmp with PHP sites (fastcgi_pass to unix
@@ -202,8 +202,8 @@ describe('nginx-config parse', () => {
       'nginx: configuration file /tmp/medicfx/nginx/nginx.conf test is successful',
     ]);
     expect(findings[1]?.summary).toBe('nginx passes requests to 16 upstream target(s)');
-    expect(findings[1]?.data.user).toBe('www-data');
-    expect(findings[1]?.data.targets).toHaveLength(16);
+    expect(dataOf(findings[1]).user).toBe('www-data');
+    expect(dataOf(findings[1]).targets).toHaveLength(16);
     expect(findings[1]?.evidence).toEqual([
       'shop.example.com www.shop.example.com: fastcgi_pass unix:/tmp/medicfx/run/php8.1-fpm.sock',
       'blog.example.com: fastcgi_pass unix:/tmp/medicfx/run/root600.sock',

@@ -8,7 +8,7 @@ import {
 } from '../../../src/core/checks/parseNginxErrorLog.js';
 import { toShell } from '../../../src/core/command.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // The fixtures were captured as `date '+%Y/%m/%d %H:%M:%S'; tail -n 5000 -- LOG`: their first line is
 // the output of the `now` step (date), the rest (and stderr, exit code) that of the `tail` step.
@@ -34,7 +34,9 @@ const run = (capture: ExecResult, params: unknown = {}) => {
   return runCheck(nginxErrors, { now, tail: { ...capture, stdout: rest.join('\n') } }, params);
 };
 const byErrno = (findings: ReturnType<typeof run>, kind: string, errno: number | null, upstream: string) =>
-  findings.find((x) => x.data.errorKind === kind && x.data.errno === errno && x.data.upstream === upstream);
+  findings.find(
+    (x) => dataOf(x).errorKind === kind && dataOf(x).errno === errno && dataOf(x).upstream === upstream,
+  );
 
 describe('nginx-errors params and steps', () => {
   it('defaults and strictness', () => {
@@ -172,7 +174,7 @@ describe('nginx-errors parse', () => {
       '2026/11/22 02:41:21 [error] 31405#31405: *5 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: api.example.com, request: "GET /v1/orders HTTP/1.1", upstream: "http://127.0.0.1:18999/v1/orders", host: "api.example.com"',
     ]);
 
-    expect(byErrno(findings, 'prematurely-closed', null, 'http://127.0.0.1:18901')?.data.phase).toBe(
+    expect(dataOf(byErrno(findings, 'prematurely-closed', null, 'http://127.0.0.1:18901')).phase).toBe(
       'reading',
     );
     const fcgi = byErrno(
@@ -182,9 +184,11 @@ describe('nginx-errors parse', () => {
       'fastcgi://unix:/tmp/medicfx/run/fcgi-empty.sock',
     );
     expect(fcgi?.evidence[0]).toContain('upstream prematurely closed FastCGI stdout');
-    expect(byErrno(findings, 'recv-reset', 104, 'http://127.0.0.1:18902')?.data.upstreamPort).toBe(18902);
+    expect(dataOf(byErrno(findings, 'recv-reset', 104, 'http://127.0.0.1:18902')).upstreamPort).toBe(18902);
     expect(byErrno(findings, 'too-big-header', null, 'http://127.0.0.1:18903')?.severity).toBe('critical');
-    expect(byErrno(findings, 'upstream-timeout', 110, 'http://127.0.0.1:18904')?.data.phase).toBe('reading');
+    expect(dataOf(byErrno(findings, 'upstream-timeout', 110, 'http://127.0.0.1:18904')).phase).toBe(
+      'reading',
+    );
     const blackholed = byErrno(findings, 'upstream-timeout', 110, 'http://10.200.0.2:80');
     expect(blackholed?.data).toMatchObject({
       phase: 'connecting',
@@ -212,7 +216,7 @@ describe('nginx-errors parse', () => {
       data: { errorKind: 'other', errno: null, upstream: 'fastcgi://unix:/tmp/medicfx/run/fcgi-end.sock' },
     });
     // Most recent causes first.
-    expect(findings[0]?.data.last).toBe('2026/11/22 02:41:36');
+    expect(dataOf(findings[0]).last).toBe('2026/11/22 02:41:36');
   });
 
   it('keeps only lines within the window before the host time (naive local times)', () => {
@@ -231,7 +235,7 @@ describe('nginx-errors parse', () => {
     const later = fx('provoked.txt').replace(/^.*\n/, '2026/11/22 02:56:30\n');
     const findings = run(execResult(later));
     // Both last seen at 02:41:36: the more frequent first.
-    expect(findings.map((x) => x.data.errorKind)).toEqual(['connect-failed', 'prematurely-closed']);
+    expect(findings.map((x) => dataOf(x).errorKind)).toEqual(['connect-failed', 'prematurely-closed']);
     expect(findings[0]?.data).toMatchObject({ errno: 11, count: 7 });
   });
 
@@ -252,7 +256,7 @@ describe('nginx-errors parse', () => {
       phase: 'connecting',
     });
     const gone = run(execResult(fx('debian-enoent.txt')));
-    expect(gone.map((x) => [x.data.errno, x.data.count])).toEqual([
+    expect(gone.map((x) => [dataOf(x).errno, dataOf(x).count])).toEqual([
       [2, 1],
       [111, 3],
     ]);

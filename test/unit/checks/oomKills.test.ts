@@ -8,7 +8,7 @@ import {
 } from '../../../src/core/checks/oomKills.js';
 import { toShell } from '../../../src/core/command.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Real captures from the dev machine: two memory-cgroup OOM kills (node, python3) provoked in a
 // 64 MB cgroup-v1 memory cgroup, read through journalctl (journald run in a private mount
@@ -187,7 +187,7 @@ describe('oomKills check', () => {
     );
     const f = runDmesg(execResult(lines.join('\n')), {}, 200);
     expect(f).toHaveLength(21);
-    expect(f[0]?.data.pid).toBe(2005);
+    expect(dataOf(f[0]).pid).toBe(2005);
     expect(f[20]).toMatchObject({
       kind: 'oom-kills-more',
       severity: 'info',
@@ -303,7 +303,7 @@ describe('oom-kills on the ring buffer (no journal)', () => {
   });
   it('prefers a journal with kernel lines over the ring buffer', () => {
     const f = runCheck(oomKills, steps({ journal: execResult(GLOBAL_OOM), dmesg: execResult(ring) }));
-    expect(f.map((x) => x.data.process)).toEqual(['php-fpm8.2']);
+    expect(f.map((x) => dataOf(x).process)).toEqual(['php-fpm8.2']);
   });
   it('leaves lines without [seconds] untouched, and everything without a readable clock', () => {
     expect(withinWindow('a\nb', clock, 1)).toBe('a\nb');

@@ -3,7 +3,7 @@ import type { StepOutputs } from '../../../src/core/checks/check.js';
 import { parseFpmLogLine, parsePoolListen, parseStatLine } from '../../../src/core/checks/parsePhpFpm.js';
 import { phpFpm, phpFpmParams } from '../../../src/core/checks/phpFpm.js';
 import { systemdUnit } from '../../../src/core/checks/systemdUnit.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // Captured in a Debian bookworm container (systemd, stock nginx + php8.2-fpm):
 // show-active / stat-ok / find-ok / listen-default: the stock install. log-saturated: the www pool
@@ -240,7 +240,7 @@ describe('php-fpm parse', () => {
       evidence: [`stat: cannot statx '${old}': No such file or directory`, `sockets in /run/php: ${sock}`],
       data: { socket: old, others: [sock] },
     });
-    expect(findings[2]?.data.socketListed).toBe(false);
+    expect(dataOf(findings[2]).socketListed).toBe(false);
     const noDir = run(
       {
         ...healthy,
@@ -379,7 +379,7 @@ describe('php-fpm parse', () => {
       ['unparseable', 'warn'],
       ['unparseable', 'warn'],
     ]);
-    expect(findings.map((x) => x.data.tool)).toEqual(['systemctl', 'stat', 'grep', 'php-fpm']);
+    expect(findings.map((x) => dataOf(x).tool)).toEqual(['systemctl', 'stat', 'grep', 'php-fpm']);
     expect(findings[1]?.evidence[0]).toBe('Result=success');
   });
 });

@@ -198,7 +198,7 @@ describe('upstream-probe parse', () => {
         'unparseable',
         'warn',
         'curl output for http://c/ was not understood',
-        { url: 'http://c/', upstreamHost: 'app' },
+        { tool: 'curl', url: 'http://c/', upstreamHost: 'app' },
       ],
     ]);
     expect(other[0]?.evidence).toEqual(['000 0.000202 :0']);

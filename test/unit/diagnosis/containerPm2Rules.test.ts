@@ -15,7 +15,7 @@ function container(n: string, p: object = {}): Finding[] {
 }
 const pm2 = (file: string, app: string) =>
   runCheck(pm2App, { jlist: execResult(fixture('pm2-app', file)) }, { app, user: 'deploy' });
-const probe: Finding = {
+const probe = <Finding>{
   check: 'http-probe',
   host: 'medic',
   kind: 'site-probe',
@@ -38,7 +38,7 @@ describe('container and pm2 rules', () => {
   it('OOMKilled with exit 137: oom-killed; kernel lines raise the confidence', () => {
     const alone = top(container('oom'));
     expect(alone?.id).toBe('oom-killed');
-    const kernel: Finding = {
+    const kernel = <Finding>{
       check: 'oom-kills',
       host: 'web1',
       kind: 'oom-kill',
@@ -58,7 +58,9 @@ describe('container and pm2 rules', () => {
     expect(confirmed?.confidence).toBeGreaterThan(alone?.confidence ?? 1);
     expect(confirmed?.evidence).toContain('Memory cgroup out of memory: Killed process 42 (dd)');
     // A kernel kill in another container's cgroup is not evidence for this one.
-    const other = { ...kernel, data: { ...kernel.data, taskMemcg: '/docker/0123456789abcdef' } };
+    const other = <Finding>(
+      (<unknown>{ ...kernel, data: { ...kernel.data, taskMemcg: '/docker/0123456789abcdef' } })
+    );
     expect(top([...container('oom'), other])?.confidence).toBe(alone?.confidence);
   });
   it('exit 137 with OOMKilled=false (the flag races with the exit): the engine oom event decides', () => {

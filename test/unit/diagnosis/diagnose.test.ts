@@ -33,15 +33,15 @@ function nginxLines(re: RegExp, server = 'shop.example.com'): Finding[] {
 
 const unit = (file: string) =>
   runCheck(systemdUnit, { show: execResult(fixture('php-fpm', file)) }, { unit: 'php8.2-fpm' }, ctx);
-const probe = (status: number): Finding => ({
-  check: 'http-probe',
-  host: 'medic',
-  kind: 'site-probe',
-  severity: status >= 500 ? 'critical' : 'ok',
-  summary: `site answers ${status}`,
-  evidence: [`GET https://shop.example.com/ -> ${status}`],
-  data: { status },
-});
+const probe = (status: number): Finding => <Finding>(<unknown>{
+    check: 'http-probe',
+    host: 'medic',
+    kind: 'site-probe',
+    severity: status >= 500 ? 'critical' : 'ok',
+    summary: `site answers ${status}`,
+    evidence: [`GET https://shop.example.com/ -> ${status}`],
+    data: { status },
+  });
 
 function run(findings: Finding[], siteFailing = true) {
   return diagnose({
@@ -116,14 +116,16 @@ describe('diagnose', () => {
   });
 
   it('a running unit that keeps restarting: upstream-crashing', () => {
-    const f = unit('show-active.txt').map((x) => ({ ...x, data: { ...x.data, nRestarts: 7 } }));
+    const f = unit('show-active.txt').map(
+      (x) => <Finding>(<unknown>{ ...x, data: { ...x.data, nRestarts: 7 } }),
+    );
     const d = run(f);
     expect(d.causes[0]?.id).toBe('upstream-crashing');
     expect(d.causes[0]?.title).toMatch(/restarted 7 time/);
   });
 
   it('php-fpm up, socket gone, another socket present: proxy-misconfig', () => {
-    const missing: Finding = {
+    const missing = <Finding>{
       check: 'php-fpm',
       host: 'web1',
       kind: 'fpm-socket-missing',
@@ -133,7 +135,9 @@ describe('diagnose', () => {
       data: { socket: '/run/php/php8.2-fpm.sock', others: ['/run/php/php8.3-fpm.sock'] },
     };
     const d = run([
-      ...unit('show-active.txt').map((x) => ({ ...x, data: { ...x.data, unit: 'php8.2-fpm.service' } })),
+      ...unit('show-active.txt').map(
+        (x) => <Finding>(<unknown>{ ...x, data: { ...x.data, unit: 'php8.2-fpm.service' } }),
+      ),
       missing,
       ...nginxLines(/\(2: No such file/),
     ]);

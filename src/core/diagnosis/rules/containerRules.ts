@@ -3,7 +3,7 @@ import type { Finding } from '../../model/finding.js';
 import { actions } from '../actions.js';
 import { causeOf, clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str } from '../rule.js';
 
-const bool = (f: Finding, key: string) => f.data[key] === true;
+const bool = (f: Finding, key: string) => (f.data as unknown as Record<string, unknown>)[key] === true;
 
 /**
  * Kernel OOM kills of this container: its id in the killed task's memory cgroup

@@ -1,7 +1,16 @@
 import type { Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
 import { actions } from '../actions.js';
-import { clamp, type DiagnosisContext, evidenceOf, nginxErrors, num, type Rule, str } from '../rule.js';
+import {
+  clamp,
+  type DiagnosisContext,
+  evidenceOf,
+  nginxErrors,
+  num,
+  ofKind,
+  type Rule,
+  str,
+} from '../rule.js';
 
 /** nginx errors that a dead or crashing local upstream produces: socket gone (2) or refused (111). */
 function upstreamGoneErrors(ctx: DiagnosisContext, socket: string | undefined): Finding[] {
@@ -21,8 +30,8 @@ function socketOf(ctx: DiagnosisContext, unit: string): string | undefined {
   return svc?.socket as string | undefined;
 }
 
-function uniqueUnits(findings: Finding[]): Finding[] {
-  const seen = new Map<string, Finding>();
+function uniqueUnits<F extends Finding>(findings: F[]): F[] {
+  const seen = new Map<string, F>();
   for (const f of findings) seen.set(`${f.host}\u0000${str(f, 'unit')}`, f);
   return [...seen.values()];
 }
@@ -30,7 +39,7 @@ function uniqueUnits(findings: Finding[]): Finding[] {
 /** Units of the site's services that are not running, or keep restarting. */
 export const unitRules: Rule = (ctx) => {
   const causes: Cause[] = [];
-  for (const f of uniqueUnits(ctx.findings.filter((x) => x.kind === 'unit-state'))) {
+  for (const f of uniqueUnits(ofKind(ctx, 'unit-state'))) {
     const unit = str(f, 'unit') ?? '?';
     const running = f.data.running === true;
     const restarts = num(f, 'nRestarts') ?? 0;
