@@ -19,6 +19,7 @@ import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
 import { type Clock, type Logger, type Store, systemClock } from './core/ports.js';
+import { intentProposer } from './core/remediation/intentProposer.js';
 import { Remediator } from './core/remediation/remediator.js';
 import { type Schedule, scheduleFromConfig } from './core/scheduler/schedule.js';
 import { ScheduledDiagnoses } from './core/scheduler/scheduledDiagnoses.js';
@@ -80,7 +81,14 @@ export function createMedic(
     clock: opts.clock ?? systemClock,
     logger,
   };
-  const diagnoser = new Diagnoser(config, playbooks, catalog, deps, undefined, store);
+  const diagnoser = new Diagnoser(
+    config,
+    playbooks,
+    catalog,
+    { ...deps, proposer: intentProposer },
+    undefined,
+    store,
+  );
   const remediator = store
     ? new Remediator({
         ...deps,

@@ -4,9 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckContext, HostCheck, StepOutputs } from '../../src/core/checks/check.js';
+import type { ProposedAction } from '../../src/core/model/action.js';
+import type { DiagnosedCause } from '../../src/core/model/cause.js';
 import { type Finding, type FindingData, type FindingKind, isKind } from '../../src/core/model/finding.js';
 import { type SiteConfig, siteSchema } from '../../src/core/model/inventory.js';
 import type { ExecResult } from '../../src/core/ports.js';
+import { proposeIntent } from '../../src/core/remediation/intentProposer.js';
 
 /** A verbatim capture from test/fixtures/<dir>/<name>. */
 export function fixture(dir: string, name: string): string {
@@ -86,4 +89,10 @@ export function fakeFinding<K extends FindingKind>(
     evidence: o.evidence ?? [],
     data,
   } as unknown as Finding;
+}
+
+/** The proposals a diagnosis's intents become (as the engine makes them), without repeats. */
+export function proposalsOf(d: { causes: DiagnosedCause[] }): ProposedAction[] {
+  const all = d.causes.flatMap((c) => c.intents.flatMap((i) => proposeIntent(i) ?? []));
+  return [...new Map(all.map((a) => [a.id, a])).values()];
 }

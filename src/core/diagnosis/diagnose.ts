@@ -1,7 +1,6 @@
-import type { ProposedAction } from '../model/action.js';
-import type { Cause } from '../model/cause.js';
+import type { ActionIntent } from '../model/action.js';
+import type { DiagnosedCause as Cause } from '../model/cause.js';
 import type { SiteStatus } from '../model/report.js';
-import { siteRollbacks } from '../remediation/siteRollbacks.js';
 import type { DiagnosisContext, Rule } from './rule.js';
 import { containerRules } from './rules/containerRules.js';
 import { hostRules } from './rules/hostRules.js';
@@ -39,8 +38,15 @@ const explainsRefused = new Set<Cause['id']>([
 
 export interface Diagnosis {
   status: SiteStatus;
+  /** Ranked; each with the intents of what to do about it. */
   causes: Cause[];
-  actions: ProposedAction[];
+}
+
+/** Intents without repeats (the same kind, host and params, or the same manual step). */
+export function uniqueIntents(list: ActionIntent[]): ActionIntent[] {
+  const key = (i: ActionIntent) =>
+    i.manual ? i.id : `${i.kind}|${i.host}|${i.name ?? ''}|${JSON.stringify(i.params)}`;
+  return [...new Map(list.map((i) => [key(i), i])).values()];
 }
 
 function merge(causes: Cause[]): Cause[] {
@@ -57,7 +63,7 @@ function merge(causes: Cause[]): Cause[] {
     byKey.set(key, {
       ...hi,
       evidence: [...new Set([...hi.evidence, ...lo.evidence])].slice(0, 10),
-      actions: [...new Map([...hi.actions, ...lo.actions].map((a) => [a.id, a])).values()],
+      intents: uniqueIntents([...hi.intents, ...lo.intents]),
     });
   }
   return [...byKey.values()];
@@ -94,13 +100,8 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): D
       confidence: ctx.siteFailing ? 0.2 : 0.9,
       evidence: probe ? probe.evidence : [],
       hosts: [],
-      actions: [],
+      intents: [],
     });
   }
-  // A failing site is offered its declared rollbacks last, after the fixes the causes propose.
-  const rollbacks = status === 'down' ? siteRollbacks(ctx.site) : [];
-  const actions = [
-    ...new Map([...causes.flatMap((c) => c.actions), ...rollbacks].map((a) => [a.id, a])).values(),
-  ];
-  return { status, causes, actions };
+  return { status, causes };
 }

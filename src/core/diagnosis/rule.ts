@@ -1,5 +1,5 @@
-import type { ProposedAction } from '../model/action.js';
-import type { Cause, CauseId } from '../model/cause.js';
+import type { ActionIntent } from '../model/action.js';
+import type { CauseId, DiagnosedCause } from '../model/cause.js';
 import { type Finding, type FindingKind, isKind } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
 
@@ -13,7 +13,7 @@ export interface DiagnosisContext {
 }
 
 /** A family of evidence → cause reasoning. Pure. */
-export type Rule = (ctx: DiagnosisContext) => Cause[];
+export type Rule = (ctx: DiagnosisContext) => DiagnosedCause[];
 
 export function ofKind<K extends FindingKind>(
   ctx: DiagnosisContext,
@@ -81,7 +81,7 @@ export function causeOf(
   id: CauseId,
   confidence: number,
   title: string = f.summary,
-  actions: ProposedAction[] = [],
-): Cause {
-  return { id, title, confidence: clamp(confidence), evidence: f.evidence, hosts: [f.host], actions };
+  intents: ActionIntent[] = [],
+): DiagnosedCause {
+  return { id, title, confidence: clamp(confidence), evidence: f.evidence, hosts: [f.host], intents };
 }

@@ -1,6 +1,9 @@
 import { type Diagnosis, diagnose } from '../diagnosis/diagnose.js';
+import type { ProposedAction } from '../model/action.js';
+import type { Cause } from '../model/cause.js';
 import type { SiteConfig } from '../model/inventory.js';
 import type { Report } from '../model/report.js';
+import type { ActionProposer } from './actionProposer.js';
 import type { RunOutput } from './runPlaybook.js';
 
 /** One sentence a person reads first. */
@@ -21,6 +24,7 @@ export function buildReport(args: {
   startedAt: Date;
   durationMs: number;
   run: RunOutput;
+  proposer: ActionProposer;
 }): Report {
   const { run } = args;
   const probe = run.findings.find((f) => f.kind === 'site-probe');
@@ -30,6 +34,15 @@ export function buildReport(args: {
     findings: run.findings,
     siteFailing: probe ? probe.severity === 'critical' : false,
   });
+  const causes: Cause[] = d.causes.map(({ intents, ...c }) => ({
+    ...c,
+    actions: intents.flatMap((i) => args.proposer.propose(i) ?? []),
+  }));
+  // A failing site is offered its declared rollbacks last, after the fixes the causes propose.
+  const rollbacks = d.status === 'down' ? args.proposer.rollbacks(args.site) : [];
+  const actions: ProposedAction[] = [
+    ...new Map([...causes.flatMap((c) => c.actions), ...rollbacks].map((a) => [a.id, a])).values(),
+  ];
   const byHost = (a: { host: string; check: string }, b: { host: string; check: string }) =>
     a.host.localeCompare(b.host) || a.check.localeCompare(b.check);
   return {
@@ -41,9 +54,9 @@ export function buildReport(args: {
     startedAt: args.startedAt.toISOString(),
     durationMs: args.durationMs,
     hosts: [...args.site.hosts],
-    causes: d.causes,
+    causes,
     findings: [...run.findings].sort(byHost),
-    actions: d.actions,
+    actions,
     checks: [...run.checks].sort(byHost),
   };
 }

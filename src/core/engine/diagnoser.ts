@@ -5,6 +5,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Report } from '../model/report.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { RunOrigin, Store } from '../ports.js';
+import type { ActionProposer } from './actionProposer.js';
 import { buildReport } from './buildReport.js';
 import { planRun } from './planRun.js';
 import type { ProgressListener } from './progress.js';
@@ -16,7 +17,7 @@ export class Diagnoser {
     private readonly inventory: Inventory,
     private readonly playbooks: ReadonlyMap<string, Playbook>,
     private readonly catalog: CheckCatalog,
-    private readonly deps: RunDeps,
+    private readonly deps: RunDeps & { proposer: ActionProposer },
     private readonly newId: () => string = randomUUID,
     private readonly store?: Store,
   ) {}
@@ -65,6 +66,7 @@ export class Diagnoser {
       startedAt,
       durationMs: Date.now() - t0,
       run,
+      proposer: this.deps.proposer,
     });
     if (this.store) {
       await this.store.saveReport(report, opts.origin ?? { trigger: 'cli' }).catch((err) => {

@@ -23,3 +23,32 @@ export interface ProposedAction {
   /** A suggestion a human carries out (e.g. editing a config file): never run by Medic. */
   manual?: boolean;
 }
+
+/**
+ * What a diagnosis suggests doing, before remediation turns it into a proposal with its exact
+ * commands: an executable action kind with its params, or a manual step a human carries out
+ * (Medic never edits config files).
+ */
+export type ActionIntent = ExecutableIntent | ManualIntent;
+
+export interface ExecutableIntent {
+  kind: string;
+  host: string;
+  params: Record<string, unknown>;
+  /** Names the proposal when its target alone is not unique. */
+  name?: string;
+  manual?: undefined;
+}
+
+export interface ManualIntent {
+  manual: true;
+  /** Stable for the same fix, so a newer diagnosis can say whether it still suggests it. */
+  id: string;
+  kind: string;
+  host: string;
+  target: string;
+  title: string;
+  /** What to change and run, one line each. */
+  steps: string[];
+  risk: Risk;
+}

@@ -1,4 +1,4 @@
-import type { ProposedAction } from './action.js';
+import type { ActionIntent, ProposedAction } from './action.js';
 
 export const causeIds = [
   'upstream-down',
@@ -22,12 +22,20 @@ export const causeIds = [
 ] as const;
 export type CauseId = (typeof causeIds)[number];
 
-/** A probable cause, ranked by confidence (0..1), with the evidence lines that support it. */
-export interface Cause {
+interface CauseBase {
   id: CauseId;
   title: string;
   confidence: number;
   evidence: string[];
   hosts: string[];
+}
+
+/** A probable cause, ranked by confidence (0..1), with the evidence lines that support it. */
+export interface Cause extends CauseBase {
   actions: ProposedAction[];
+}
+
+/** A cause as the diagnosis states it: what to do is an intent; remediation makes it a proposal. */
+export interface DiagnosedCause extends CauseBase {
+  intents: ActionIntent[];
 }

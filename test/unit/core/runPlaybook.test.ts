@@ -16,6 +16,7 @@ import type {
   TransportFactory,
 } from '../../../src/core/ports.js';
 import { silentLogger } from '../../../src/core/ports.js';
+import { intentProposer } from '../../../src/core/remediation/intentProposer.js';
 
 const inventory: Inventory = inventorySchema.parse({
   hosts: {
@@ -84,6 +85,7 @@ function setup(behaviour: Record<string, (cmd: Command) => Promise<ExecResult>>)
       http,
       clock: { now: () => new Date('2026-11-22T00:00:00Z') },
       logger: silentLogger,
+      proposer: intentProposer,
     },
     () => 'r1',
   );

@@ -4,7 +4,7 @@ import { parseDockerInspect } from '../../../src/core/checks/parseDockerInspect.
 import { pm2App } from '../../../src/core/checks/pm2App.js';
 import { diagnose } from '../../../src/core/diagnosis/diagnose.js';
 import type { Finding } from '../../../src/core/model/finding.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, execResult, fixture, proposalsOf, runCheck } from '../../support/checkKit.js';
 
 const ctx = checkContext();
 function container(n: string, p: object = {}): Finding[] {
@@ -32,7 +32,7 @@ describe('container and pm2 rules', () => {
     expect(top(container('exited'))).toMatchObject({
       id: 'container-down',
       title: 'container fx-exited on web1 is exited (exit 3)',
-      actions: [expect.objectContaining({ kind: 'restart-container', risk: 'restart' })],
+      intents: [{ kind: 'restart-container', host: 'web1', params: { container: 'fx-exited' } }],
     });
   });
   it('OOMKilled with exit 137: oom-killed; kernel lines raise the confidence', () => {
@@ -86,15 +86,14 @@ describe('container and pm2 rules', () => {
     expect(top(container('web', { port: 3000 }))?.id).toBe('upstream-port-mismatch');
   });
   it('pm2 app stopped: upstream-down, restart as the app user', () => {
-    expect(top(pm2('filtered-stopped.json', 'api'))).toMatchObject({
-      id: 'upstream-down',
-      actions: [
-        expect.objectContaining({
-          id: 'restart-pm2:web1:deploy:api',
-          title: 'Restart pm2 app api (as deploy) on web1',
-        }),
-      ],
-    });
+    const stopped = top(pm2('filtered-stopped.json', 'api'));
+    expect(stopped?.id).toBe('upstream-down');
+    expect(proposalsOf({ causes: stopped ? [stopped] : [] })).toEqual([
+      expect.objectContaining({
+        id: 'restart-pm2:web1:deploy:api',
+        title: 'Restart pm2 app api (as deploy) on web1',
+      }),
+    ]);
   });
   it('pm2 app errored: upstream-crashing with its error log', () => {
     const c = top(pm2('filtered-online-errored.json', 'worker'));

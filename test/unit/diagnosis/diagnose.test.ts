@@ -10,7 +10,7 @@ import { systemdUnit } from '../../../src/core/checks/systemdUnit.js';
 import { diagnose } from '../../../src/core/diagnosis/diagnose.js';
 import type { Finding } from '../../../src/core/model/finding.js';
 import type { SiteConfig } from '../../../src/core/model/inventory.js';
-import { checkContext, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, execResult, fixture, proposalsOf, runCheck } from '../../support/checkKit.js';
 
 const site: SiteConfig = {
   url: 'https://shop.example.com/',
@@ -65,7 +65,7 @@ describe('diagnose', () => {
     expect(d.causes[0]?.id).toBe('upstream-down');
     expect(d.causes[0]?.title).toMatch(/killed by signal 9, not restarted/);
     expect(d.causes[0]?.evidence.some((e) => e.includes('Result=signal'))).toBe(true);
-    expect(d.actions[0]).toMatchObject({ kind: 'restart-unit', risk: 'restart', host: 'web1' });
+    expect(proposalsOf(d)[0]).toMatchObject({ kind: 'restart-unit', risk: 'restart', host: 'web1' });
   });
 
   it('nginx EACCES on the socket: upstream-socket-permission', () => {
@@ -149,6 +149,6 @@ describe('diagnose', () => {
     const d = run([...unit('show-failed.txt'), ...unit('show-failed.txt'), ...nginxLines(/\(111/)]);
     const confs = d.causes.map((c) => c.confidence);
     expect([...confs].sort((a, b) => b - a)).toEqual(confs);
-    expect(new Set(d.actions.map((a) => a.id)).size).toBe(d.actions.length);
+    expect(new Set(proposalsOf(d).map((a) => a.id)).size).toBe(proposalsOf(d).length);
   });
 });

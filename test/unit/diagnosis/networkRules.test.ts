@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/core/diagnosis/diagnose.js';
 import type { Finding } from '../../../src/core/model/finding.js';
 import { siteSchema } from '../../../src/core/model/inventory.js';
+import { proposalsOf } from '../../support/checkKit.js';
 
 const site = siteSchema.parse({
   url: 'http://shop.example.com/',
@@ -61,7 +62,7 @@ describe('network rules', () => {
   it('undoes exactly the rule, comments and all; a chain policy gets no automatic fix', () => {
     const rule = '-A INPUT -p tcp -m tcp --dport 8080 -m comment --comment "block api" -j DROP';
     const d = run([block('web2', 8080, rule)], true);
-    expect(d.actions[0]?.params.rule).toEqual([
+    expect(proposalsOf(d)[0]?.params.rule).toEqual([
       '-A',
       'INPUT',
       '-p',
@@ -77,12 +78,12 @@ describe('network rules', () => {
       '-j',
       'DROP',
     ]);
-    expect(d.actions[0]?.preview).toEqual([
+    expect(proposalsOf(d)[0]?.preview).toEqual([
       "iptables -D INPUT -p tcp -m tcp --dport 8080 -m comment --comment 'block api' -j DROP",
     ]);
     const policy = run([block('web2', 8080, '-P INPUT DROP')], true);
     expect(policy.causes[0]?.id).toBe('firewall-block');
-    expect(policy.actions).toEqual([]);
+    expect(proposalsOf(policy)).toEqual([]);
   });
 
   it('an unrelated cause does not hide "nginx cannot connect"', () => {

@@ -1,6 +1,7 @@
-import type { Cause } from '../../model/cause.js';
+import type { ActionIntent } from '../../model/action.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
-import { actions } from '../actions.js';
+import { intents } from '../intents.js';
 import { causeOf, clamp, type DiagnosisContext, evidenceOf, num, ofKind, type Rule, str } from '../rule.js';
 
 const bool = (f: Finding, key: string) => (f.data as unknown as Record<string, unknown>)[key] === true;
@@ -21,7 +22,7 @@ export const containerRules: Rule = (ctx) => {
   const failing = ctx.siteFailing ? 0.2 : 0;
   for (const f of ofKind(ctx, 'container-state')) {
     const name = str(f, 'name') ?? '?';
-    const restart = [actions.restartContainer(f.host, name)];
+    const restart: ActionIntent[] = [intents.restartContainer(f.host, name)];
     const exit = num(f, 'exitCode');
     if (bool(f, 'flapping')) {
       causes.push({
@@ -30,7 +31,7 @@ export const containerRules: Rule = (ctx) => {
         confidence: clamp(0.65 + failing),
         evidence: f.evidence,
         hosts: [f.host],
-        actions: [],
+        intents: [],
       });
       continue;
     }
@@ -48,7 +49,7 @@ export const containerRules: Rule = (ctx) => {
         confidence: clamp(0.6 + failing + (kernel.length ? 0.15 : 0)),
         evidence: evidenceOf([f, ...kernel]),
         hosts: [f.host],
-        actions: restart,
+        intents: restart,
       });
       continue;
     }
@@ -59,7 +60,7 @@ export const containerRules: Rule = (ctx) => {
         confidence: clamp(0.6 + failing),
         evidence: f.evidence,
         hosts: [f.host],
-        actions: restart,
+        intents: restart,
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { Cause } from '../../model/cause.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import { clamp, type Rule, str } from '../rule.js';
 
 /** A host Medic cannot reach (refused, timed out, bad key): the diagnosis of it is blind. */
@@ -20,6 +20,6 @@ export const hostRules: Rule = (ctx) =>
         confidence: clamp(0.7 + (gateway && ctx.siteFailing ? 0.2 : 0.1)),
         evidence: f.evidence,
         hosts: [f.host],
-        actions: [],
+        intents: [],
       };
     });

@@ -1,6 +1,6 @@
-import type { Cause } from '../../model/cause.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
-import { actions } from '../actions.js';
+import { intents } from '../intents.js';
 import { causeOf, clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
 
 const portOfUrl = (url: string): number => {
@@ -40,9 +40,9 @@ export const networkRules: Rule = (ctx) => {
       evidence: evidenceOf([f, ...symptoms]),
       hosts: [f.host],
       // A chain policy (-P INPUT DROP) is not one rule to delete: that fix is a human's.
-      actions:
+      intents:
         str(f, 'tool') === 'iptables' && rule.startsWith('-A ')
-          ? [actions.removeIptablesRule(f.host, rule, port)]
+          ? [intents.removeIptablesRule(f.host, rule, port)]
           : [],
     });
   }
@@ -66,7 +66,7 @@ export const networkRules: Rule = (ctx) => {
       confidence: clamp(0.5 + (ctx.siteFailing ? 0.15 : 0)),
       evidence: evidenceOf(timeouts),
       hosts: [...new Set(timeouts.map((t) => t.host))],
-      actions: [],
+      intents: [],
     });
   }
 
@@ -97,7 +97,7 @@ export const networkRules: Rule = (ctx) => {
       confidence: clamp(0.45 + (symptoms.length ? 0.25 : 0) + (ctx.siteFailing ? 0.1 : 0)),
       evidence: evidenceOf([f, ...symptoms], 6),
       hosts: [f.host],
-      actions: [],
+      intents: [],
     });
   }
   for (const f of ofKind(ctx, 'port-wrong-address')) {

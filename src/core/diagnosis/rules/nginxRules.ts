@@ -1,4 +1,4 @@
-import type { Cause } from '../../model/cause.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import { causeOf, clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
 
 /** What nginx itself says: a broken config, or upstream errors no other rule explains. */
@@ -25,7 +25,7 @@ export const nginxRules: Rule = (ctx) => {
       confidence: clamp(0.35 + (ctx.siteFailing ? 0.15 : 0)),
       evidence: evidenceOf([...refused, ...noLive]),
       hosts: [...new Set([...refused, ...noLive].map((e) => e.host))],
-      actions: [],
+      intents: [],
     });
   }
   return causes;

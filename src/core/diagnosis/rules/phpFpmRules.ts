@@ -1,5 +1,5 @@
-import type { Cause } from '../../model/cause.js';
-import { actions } from '../actions.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
+import { intents } from '../intents.js';
 import { clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
 
 /** php-fpm up but unreachable by nginx: wrong socket path, socket permissions, or a full pool. */
@@ -24,7 +24,7 @@ export const phpFpmRules: Rule = (ctx) => {
       confidence: clamp(0.65 + (nginx.length ? 0.25 : 0)),
       evidence: evidenceOf([f, ...nginx]),
       hosts: [f.host],
-      actions: moved && others[0] ? [actions.fixFastcgiPass(f.host, others[0])] : [],
+      intents: moved && others[0] ? [intents.fixFastcgiPass(f.host, others[0])] : [],
     });
   }
 
@@ -38,7 +38,7 @@ export const phpFpmRules: Rule = (ctx) => {
       confidence: clamp(0.8 + (ctx.siteFailing ? 0.1 : 0)),
       evidence: evidenceOf([...denied, ...sockets]),
       hosts,
-      actions: [],
+      intents: [],
     });
   }
 
@@ -59,7 +59,7 @@ export const phpFpmRules: Rule = (ctx) => {
       confidence: clamp(0.6 + (ctx.siteFailing ? 0.15 : 0) + (saturated.length > 1 ? 0.1 : 0)),
       evidence: evidenceOf(saturated),
       hosts,
-      actions: units.map((u) => actions.restartUnit(u.host, str(u, 'unit') ?? '')),
+      intents: units.map((u) => intents.restartUnit(u.host, str(u, 'unit') ?? '')),
     });
   }
   return causes;

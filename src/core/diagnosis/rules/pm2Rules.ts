@@ -1,5 +1,6 @@
-import type { Cause } from '../../model/cause.js';
-import { actions } from '../actions.js';
+import type { ActionIntent } from '../../model/action.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
+import { intents } from '../intents.js';
 import { clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
 
 /** pm2 apps: stopped, crash-looping (errored / unstable restarts), at their memory ceiling. */
@@ -15,7 +16,7 @@ export const pm2Rules: Rule = (ctx) => {
     const user = str(f, 'user') ?? '?';
     const status = str(f, 'status');
     const unstable = num(f, 'unstableRestarts') ?? 0;
-    const restart = [actions.restartPm2(f.host, app, user)];
+    const restart: ActionIntent[] = [intents.restartPm2(f.host, app, user)];
     if (status === 'errored' || (status !== 'online' && unstable > 0)) {
       causes.push({
         id: 'upstream-crashing',
@@ -23,7 +24,7 @@ export const pm2Rules: Rule = (ctx) => {
         confidence: clamp(0.65 + (refused.length ? 0.15 : 0) + failing),
         evidence: evidenceOf([f, ...refused], 6),
         hosts: [f.host],
-        actions: restart,
+        intents: restart,
       });
     } else if (status === 'stopped' || status === 'stopping') {
       causes.push({
@@ -32,7 +33,7 @@ export const pm2Rules: Rule = (ctx) => {
         confidence: clamp(0.6 + (refused.length ? 0.25 : 0) + failing),
         evidence: evidenceOf([f, ...refused], 6),
         hosts: [f.host],
-        actions: restart,
+        intents: restart,
       });
     } else if (status === 'online' && unstable > 0) {
       causes.push({
@@ -41,7 +42,7 @@ export const pm2Rules: Rule = (ctx) => {
         confidence: clamp(0.45 + failing),
         evidence: f.evidence,
         hosts: [f.host],
-        actions: [],
+        intents: [],
       });
     }
   }
@@ -52,7 +53,7 @@ export const pm2Rules: Rule = (ctx) => {
       confidence: clamp(0.55 + (refused.length ? 0.2 : 0) + failing),
       evidence: evidenceOf([f, ...refused], 6),
       hosts: [f.host],
-      actions: [],
+      intents: [],
     });
   }
   for (const f of ofKind(ctx, 'pm2-memory')) {
@@ -62,7 +63,7 @@ export const pm2Rules: Rule = (ctx) => {
       confidence: clamp(0.45 + failing),
       evidence: f.evidence,
       hosts: [f.host],
-      actions: [],
+      intents: [],
     });
   }
   return causes;

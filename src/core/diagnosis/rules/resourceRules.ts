@@ -1,5 +1,5 @@
-import type { Cause } from '../../model/cause.js';
-import { actions } from '../actions.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
+import { intents } from '../intents.js';
 import { clamp, evidenceOf, nginxErrors, num, ofKind, type Rule, str } from '../rule.js';
 
 /** Memory, disk, inodes and kernel OOM kills. */
@@ -16,7 +16,7 @@ export const resourceRules: Rule = (ctx) => {
       confidence: clamp((critical ? 0.6 : 0.25) + failing),
       evidence: f.evidence,
       hosts: [f.host],
-      actions: [actions.inspectDisk(f.host, mount)],
+      intents: [intents.inspectDisk(f.host, mount)],
     });
   }
   for (const f of ofKind(ctx, 'inode-usage').filter((x) => x.severity !== 'ok')) {
@@ -27,7 +27,7 @@ export const resourceRules: Rule = (ctx) => {
       confidence: clamp((f.severity === 'critical' ? 0.6 : 0.25) + failing),
       evidence: f.evidence,
       hosts: [f.host],
-      actions: [actions.inspectDisk(f.host, mount)],
+      intents: [intents.inspectDisk(f.host, mount)],
     });
   }
   for (const f of ofKind(ctx, 'memory').filter((x) => x.severity !== 'ok')) {
@@ -37,7 +37,7 @@ export const resourceRules: Rule = (ctx) => {
       confidence: clamp((f.severity === 'critical' ? 0.55 : 0.25) + failing / 2),
       evidence: f.evidence,
       hosts: [f.host],
-      actions: [],
+      intents: [],
     });
   }
   // A kill inside a container's memory cgroup counts only for this site's own containers
@@ -63,7 +63,7 @@ export const resourceRules: Rule = (ctx) => {
       confidence: clamp(0.55 + (cut.length ? 0.25 : 0) + failing / 2),
       evidence: evidenceOf([...kills, ...cut]),
       hosts,
-      actions: [],
+      intents: [],
     });
   }
   return causes;

@@ -1,6 +1,6 @@
-import type { Cause } from '../../model/cause.js';
+import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import type { Finding } from '../../model/finding.js';
-import { actions } from '../actions.js';
+import { intents } from '../intents.js';
 import {
   clamp,
   type DiagnosisContext,
@@ -55,7 +55,7 @@ export const unitRules: Rule = (ctx) => {
         confidence: clamp(0.3 + (nginx.length ? 0.2 : 0) + (ctx.siteFailing ? 0.1 : 0)),
         evidence: evidenceOf([f, ...nginx]),
         hosts: [f.host],
-        actions: [],
+        intents: [],
       });
       continue;
     }
@@ -71,7 +71,7 @@ export const unitRules: Rule = (ctx) => {
       confidence: clamp(0.6 + (nginx.length ? 0.25 : 0) + (ctx.siteFailing ? 0.1 : 0)),
       evidence: evidenceOf([f, ...nginx]),
       hosts: [f.host],
-      actions: [actions.restartUnit(f.host, unit)],
+      intents: [intents.restartUnit(f.host, unit)],
     });
   }
   return causes;
