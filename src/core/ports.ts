@@ -1,6 +1,11 @@
 import type { Command } from './command.js';
 import type { HostConfig } from './model/inventory.js';
-import type { Report, SiteStatus } from './model/report.js';
+import type { Report } from './model/report.js';
+import type { ReportSummary } from './model/reportSummary.js';
+import type { RunOrigin } from './model/runOrigin.js';
+
+export type { ReportSummary } from './model/reportSummary.js';
+export type { RunOrigin } from './model/runOrigin.js';
 
 export interface ExecOptions {
   timeoutMs: number;
@@ -97,30 +102,6 @@ export interface ContainerEngine {
 export interface ContainerEngineFactory {
   /** The engine of one host; over SSH it rides on that host's transport. */
   open(name: string, host: HostConfig, transport: Transport): ContainerEngine;
-}
-
-/** Where a run came from, stored with its report. */
-export interface RunOrigin {
-  trigger: 'cli' | 'console' | 'slack' | 'schedule';
-  requestedBy?: string;
-  channel?: string;
-  threadTs?: string;
-  /** The requester's chat user groups, when the adapter looked them up (authorization). */
-  groups?: string[];
-}
-
-/** One line of `/medic history`. */
-export interface ReportSummary {
-  id: string;
-  site: string;
-  playbook: string;
-  status: SiteStatus;
-  headline: string;
-  topCause: string | null;
-  startedAt: string;
-  durationMs: number;
-  trigger: RunOrigin['trigger'];
-  requestedBy: string | null;
 }
 
 /** Runs and their reports survive restarts (history now, approvals and audit later). */

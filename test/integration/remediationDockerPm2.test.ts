@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/core/command.js';
-import type { AuditEntry } from '../../src/core/remediation/remediationStore.js';
+import type { AuditEntry } from '../../src/core/model/audit.js';
 import { type ApiCall, FakeSlack } from '../support/fakeSlack.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
 import { type RemediationBot, startRemediationBot } from '../support/remediationBot.js';

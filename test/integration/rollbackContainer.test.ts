@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, reportError } from '../../src/cli.js';
-import type { AuditEntry } from '../../src/core/remediation/remediationStore.js';
+import type { AuditEntry } from '../../src/core/model/audit.js';
 import { type ApiCall, FakeSlack } from '../support/fakeSlack.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
 import { type RemediationBot, startRemediationBot } from '../support/remediationBot.js';

@@ -1,11 +1,10 @@
 /** In-memory fakes for remediation unit tests: store, transports, prober, clock. */
 import type { Command } from '../../src/core/command.js';
 import { toShell } from '../../src/core/command.js';
+import type { AuditEntry, AuditInput } from '../../src/core/model/audit.js';
 import type { Report } from '../../src/core/model/report.js';
 import type { ExecResult, ReportSummary, Store, Transport, TransportFactory } from '../../src/core/ports.js';
 import type {
-  AuditEntry,
-  AuditInput,
   HealKey,
   PendingRecord,
   RemediationStore,

@@ -1,11 +1,11 @@
 /** A Remediator on in-memory fakes, for unit tests: one site, one restart, scripted transports. */
 import type { Inventory } from '../../src/core/model/inventory.js';
 import { inventorySchema } from '../../src/core/model/inventory.js';
+import type { RemediationReply } from '../../src/core/model/remediationReply.js';
 import type { Report } from '../../src/core/model/report.js';
 import { type RunOrigin, silentLogger } from '../../src/core/ports.js';
 import { propose } from '../../src/core/remediation/actionCatalog.js';
 import { remediationPolicySchema } from '../../src/core/remediation/remediationPolicy.js';
-import type { RemediationReply } from '../../src/core/remediation/remediationReply.js';
 import { Remediator } from '../../src/core/remediation/remediator.js';
 import { MemoryRemediationStore, MemoryReports, RecordingTransports, TestClock } from './remediationKit.js';
 

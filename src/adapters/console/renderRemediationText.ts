@@ -1,4 +1,4 @@
-import type { RemediationReply } from '../../core/remediation/remediationReply.js';
+import type { RemediationReply } from '../../core/model/remediationReply.js';
 
 const secs = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
 

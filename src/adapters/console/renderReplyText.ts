@@ -1,6 +1,6 @@
-import type { Reply } from '../../core/conversation/reply.js';
-import type { RemediationReply } from '../../core/remediation/remediationReply.js';
-import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
+import type { RemediationReply } from '../../core/model/remediationReply.js';
+import type { Reply } from '../../core/model/reply.js';
+import type { ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { renderRemediationText } from './renderRemediationText.js';
 import { renderReportText, type TextStyle } from './renderReportText.js';
 import { renderScheduleText } from './renderScheduleText.js';

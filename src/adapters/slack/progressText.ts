@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../../core/engine/progress.js';
+import type { ProgressEvent } from '../../core/model/progress.js';
 import { escapeMrkdwn } from './blockLimits.js';
 
 /** What one thread's progress message shows, folded from progress events. */

@@ -1,5 +1,5 @@
+import type { RemediationReply } from '../../core/model/remediationReply.js';
 import { redactSecrets } from '../../core/redact.js';
-import type { RemediationReply } from '../../core/remediation/remediationReply.js';
 import { clip, codeBlock, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blockLimits.js';
 
 const secs = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;

@@ -1,7 +1,7 @@
 import type { ProposedAction } from '../../core/model/action.js';
+import type { Approvals, PendingButton } from '../../core/model/approvals.js';
 import type { Report } from '../../core/model/report.js';
 import { redactSecrets } from '../../core/redact.js';
-import type { Approvals, PendingButton } from '../../core/remediation/remediationReply.js';
 import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS, section } from './blockLimits.js';
 
 const statusEmoji: Record<Report['status'], string> = {

@@ -1,4 +1,4 @@
-import type { ScheduleNotice } from '../../core/scheduler/scheduleNotice.js';
+import type { ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { formatInZone } from '../../core/scheduler/zonedTime.js';
 import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js';
 

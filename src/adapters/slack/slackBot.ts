@@ -1,7 +1,7 @@
 import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
-import type { Reply } from '../../core/conversation/reply.js';
 import { MedicError } from '../../core/errors.js';
+import type { Reply } from '../../core/model/reply.js';
 import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
 import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Reply, ReplySink } from '../../core/conversation/reply.js';
+import type { Reply, ReplySink } from '../../core/model/reply.js';
 import type { Logger } from '../../core/ports.js';
 import { redactSecrets } from '../../core/redact.js';
 import { renderReportText } from '../console/renderReportText.js';

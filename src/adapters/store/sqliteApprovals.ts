@@ -1,13 +1,8 @@
 import type Database from 'better-sqlite3';
-import type {
-  AuditEntry,
-  AuditInput,
-  HealKey,
-  PendingRecord,
-  RemediationStore,
-} from '../../core/remediation/remediationStore.js';
+import type { AuditEntry, AuditInput } from '../../core/model/audit.js';
+import type { HealKey, PendingRecord, RemediationStore } from '../../core/remediation/remediationStore.js';
 
-export type { AuditEntry } from '../../core/remediation/remediationStore.js';
+export type { AuditEntry } from '../../core/model/audit.js';
 
 type PendingRow = Omit<
   PendingRecord,

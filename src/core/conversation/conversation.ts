@@ -1,13 +1,13 @@
 import type { Diagnoser } from '../engine/diagnoser.js';
 import { toSafeError } from '../errors.js';
+import type { Approvals } from '../model/approvals.js';
 import type { Inventory } from '../model/inventory.js';
+import type { Reply, ReplySink } from '../model/reply.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import { type Clock, type Logger, type RunOrigin, type Store, systemClock } from '../ports.js';
-import type { Approvals } from '../remediation/remediationReply.js';
 import type { Remediator } from '../remediation/remediator.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { parseIntent } from './parseIntent.js';
-import type { Reply, ReplySink } from './reply.js';
 import { resolveSite, type SiteMatch } from './resolveSite.js';
 import { RunCoalescer } from './runCoalescer.js';
 import { scheduleCommand } from './scheduleCommands.js';

@@ -1,4 +1,4 @@
-import type { ProgressEvent, ProgressListener } from '../engine/progress.js';
+import type { ProgressEvent, ProgressListener } from '../model/progress.js';
 import type { Report } from '../model/report.js';
 
 interface Running {

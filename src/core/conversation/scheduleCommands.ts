@@ -1,11 +1,11 @@
 import { MedicError, toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
+import type { Reply } from '../model/reply.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { RunOrigin } from '../ports.js';
 import { defaultScheduleId, isTimeZone, type Schedule } from '../scheduler/schedule.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Intent } from './parseIntent.js';
-import type { Reply } from './reply.js';
 import { resolveSite } from './resolveSite.js';
 
 type ScheduleIntent = Extract<Intent, { type: 'schedule' }>;

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { CheckCatalog } from '../checks/catalog.js';
 import { MedicError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
+import type { ProgressListener } from '../model/progress.js';
 import type { Report } from '../model/report.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { RunOrigin, Store } from '../ports.js';
 import type { ActionProposer } from './actionProposer.js';
 import { buildReport } from './buildReport.js';
 import { planRun } from './planRun.js';
-import type { ProgressListener } from './progress.js';
 import { type RunDeps, runPlaybook } from './runPlaybook.js';
 
 /** Runs a site's playbook and returns the report: the one entry point every adapter calls. */

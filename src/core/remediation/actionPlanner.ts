@@ -1,9 +1,10 @@
 import { toSafeError } from '../errors.js';
 import type { ProposedAction } from '../model/action.js';
+import type { AuditInput } from '../model/audit.js';
 import { actionDef, actionDefs } from './actionCatalog.js';
 import { openActionContext } from './executePlan.js';
 import type { RemediationSink } from './remediationSink.js';
-import type { AuditInput, PendingRecord } from './remediationStore.js';
+import type { PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 
 /** What an action resolves to on its host now; `error` when it cannot be resolved. */

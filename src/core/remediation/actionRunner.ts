@@ -1,13 +1,15 @@
 import { toSafeError } from '../errors.js';
 import type { ProposedAction } from '../model/action.js';
+import type { Approvals } from '../model/approvals.js';
+import type { AuditInput } from '../model/audit.js';
+import type { Execution } from '../model/execution.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
 import { actionDef } from './actionCatalog.js';
 import type { Step } from './actionDef.js';
-import { type Execution, executePlan, openActionContext } from './executePlan.js';
-import type { Approvals } from './remediationReply.js';
+import { executePlan, openActionContext } from './executePlan.js';
 import { quietSink, type RemediationSink } from './remediationSink.js';
-import type { AuditInput, PendingRecord } from './remediationStore.js';
+import type { PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { verifyRecovery } from './verifyRecovery.js';
 

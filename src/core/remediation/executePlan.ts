@@ -1,24 +1,10 @@
 import { displayLine } from '../command.js';
 import { MedicError, toSafeError } from '../errors.js';
+import type { Execution, StepResult } from '../model/execution.js';
 import type { Inventory } from '../model/inventory.js';
 import type { ContainerEngine, ContainerEngineFactory, TransportFactory } from '../ports.js';
 import { redactSecrets } from '../redact.js';
 import type { ActionContext, Step } from './actionDef.js';
-
-export interface StepResult {
-  display: string;
-  code: number | null;
-  durationMs: number;
-  output: string;
-}
-
-export interface Execution {
-  ok: boolean;
-  steps: StepResult[];
-  durationMs: number;
-  /** Why it stopped, when a step threw (transport, engine) rather than exiting non-zero. */
-  error?: { code: string; message: string };
-}
 
 /** A host's transport and engine for one remediation; close() when done. */
 export function openActionContext(

@@ -1,9 +1,9 @@
+import type { Approvals } from '../model/approvals.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
 import { actionDefs } from './actionCatalog.js';
 import type { ActionPlanner } from './actionPlanner.js';
 import { pendingRecord } from './pendingRecord.js';
-import type { Approvals } from './remediationReply.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 
 /**

@@ -1,6 +1,7 @@
+import type { Approvals } from '../model/approvals.js';
+import type { RemediationReply } from '../model/remediationReply.js';
 import type { Report } from '../model/report.js';
 import type { Logger } from '../ports.js';
-import type { Approvals, RemediationReply } from './remediationReply.js';
 
 /** Where remediation speaks: its own replies, and follow-up reports with their buttons. */
 export type RemediationSink = (

@@ -1,4 +1,5 @@
 import type { ProposedAction } from '../model/action.js';
+import type { AuditEntry, AuditInput } from '../model/audit.js';
 import type { PendingApproval } from './approvalPolicy.js';
 
 /** A pending action as stored server-side: everything a click needs, nothing from the click. */
@@ -16,34 +17,6 @@ export interface PendingRecord extends PendingApproval {
   pinError?: string | undefined;
   /** The playbook of the report it came from (verification runs the same checks). */
   playbook?: string | undefined;
-}
-
-export type AuditEvent =
-  | 'proposed'
-  | 'approved'
-  | 'auto-approved'
-  | 'rejected'
-  | 'refused'
-  | 'expired'
-  | 'executed'
-  | 'verified'
-  | 'dry-run'
-  | 'breaker-open'
-  | 'breaker-closed'
-  | 'schedule-changed';
-
-export interface AuditInput {
-  at: string;
-  /** `-` when a request could not be tied to a site (forged signature, unknown action id). */
-  site: string;
-  pendingId: string | null;
-  event: AuditEvent;
-  actor: string | null;
-  detail: Record<string, unknown>;
-}
-
-export interface AuditEntry extends AuditInput {
-  seq: number;
 }
 
 /** Which automatic action a budget counts: one site, one action id. */

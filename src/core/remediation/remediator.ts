@@ -1,4 +1,6 @@
 import type { ProposedAction } from '../model/action.js';
+import type { Approvals } from '../model/approvals.js';
+import type { AuditInput } from '../model/audit.js';
 import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
 import { ActionPlanner } from './actionPlanner.js';
@@ -7,8 +9,7 @@ import { approverRules, decideApproval } from './approvalPolicy.js';
 import { expirePending } from './expirePending.js';
 import { InFlight } from './inFlight.js';
 import { proposeActions } from './proposeActions.js';
-import type { Approvals } from './remediationReply.js';
-import type { AuditInput, PendingRecord } from './remediationStore.js';
+import type { PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { runByOperator } from './runByOperator.js';
 import { SelfHealer } from './selfHealer.js';

@@ -1,5 +1,5 @@
-import type { Reply, ReplySink } from '../conversation/reply.js';
 import type { Diagnoser } from '../engine/diagnoser.js';
+import type { Reply, ReplySink } from '../model/reply.js';
 import type { Report } from '../model/report.js';
 import type { Logger, RunOrigin, Store } from '../ports.js';
 import type { RemediationSink } from '../remediation/remediationSink.js';

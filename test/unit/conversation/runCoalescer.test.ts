@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunCoalescer } from '../../../src/core/conversation/runCoalescer.js';
-import type { ProgressEvent } from '../../../src/core/engine/progress.js';
+import type { ProgressEvent } from '../../../src/core/model/progress.js';
 import type { Report } from '../../../src/core/model/report.js';
 
 describe('RunCoalescer', () => {

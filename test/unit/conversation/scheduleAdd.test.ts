@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scheduleMessage } from '../../../src/adapters/slack/scheduleBlocks.js';
 import { parseIntent } from '../../../src/core/conversation/parseIntent.js';
-import type { Reply } from '../../../src/core/conversation/reply.js';
 import { scheduleCommand } from '../../../src/core/conversation/scheduleCommands.js';
 import { inventorySchema } from '../../../src/core/model/inventory.js';
+import type { Reply } from '../../../src/core/model/reply.js';
 import { harness, schedule } from '../scheduler/fakes.js';
 
 const inventory = inventorySchema.parse({

@@ -3,10 +3,10 @@ import { builtinChecks } from '../../../src/core/checks/builtinChecks.js';
 import { CheckCatalog } from '../../../src/core/checks/catalog.js';
 import { type Command, toShell } from '../../../src/core/command.js';
 import { Diagnoser } from '../../../src/core/engine/diagnoser.js';
-import type { ProgressEvent } from '../../../src/core/engine/progress.js';
 import { MedicError } from '../../../src/core/errors.js';
 import type { Inventory } from '../../../src/core/model/inventory.js';
 import { inventorySchema } from '../../../src/core/model/inventory.js';
+import type { ProgressEvent } from '../../../src/core/model/progress.js';
 import type { Playbook } from '../../../src/core/playbooks/playbook.js';
 import type {
   ExecOptions,

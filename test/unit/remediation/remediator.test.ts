@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pickAction } from '../../../src/cliRemediate.js';
+import type { Approvals } from '../../../src/core/model/approvals.js';
 import type { Report } from '../../../src/core/model/report.js';
 import { propose } from '../../../src/core/remediation/actionCatalog.js';
 import { remediationPolicySchema } from '../../../src/core/remediation/remediationPolicy.js';
-import type { Approvals } from '../../../src/core/remediation/remediationReply.js';
 import { actor, report, restart, setup, setupDownUntilRestart } from '../../support/remediatorFixture.js';
 
 describe('Remediator', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseIntent } from '../../../src/core/conversation/parseIntent.js';
-import type { Reply } from '../../../src/core/conversation/reply.js';
 import { scheduleCommand } from '../../../src/core/conversation/scheduleCommands.js';
 import type { Diagnoser } from '../../../src/core/engine/diagnoser.js';
 import { MedicError } from '../../../src/core/errors.js';
 import { inventorySchema } from '../../../src/core/model/inventory.js';
+import type { Reply } from '../../../src/core/model/reply.js';
 import type { Report } from '../../../src/core/model/report.js';
 import { silentLogger } from '../../../src/core/ports.js';
 import type { Remediator } from '../../../src/core/remediation/remediator.js';

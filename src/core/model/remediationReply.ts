@@ -1,16 +1,6 @@
-import type { ProposedAction } from '../model/action.js';
-import type { Execution } from './executePlan.js';
-import type { AuditEntry } from './remediationStore.js';
-
-/** One approvable action of a report: its opaque pending id (the buttons' value). */
-export interface PendingButton {
-  id: string;
-  /** A rollback's steps as resolved on the host when proposed: exactly what approval runs. */
-  steps?: string[];
-}
-
-/** Action id → its pending action, for the buttons of one report. */
-export type Approvals = Record<string, PendingButton>;
+import type { ProposedAction } from './action.js';
+import type { AuditEntry } from './audit.js';
+import type { Execution } from './execution.js';
 
 /** Neutral messages about remediation; chat adapters render them. */
 export type RemediationReply =

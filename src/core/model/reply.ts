@@ -1,10 +1,11 @@
-import type { ProgressEvent } from '../engine/progress.js';
-import type { Report } from '../model/report.js';
-import type { ReportSummary } from '../ports.js';
-import type { Approvals, RemediationReply } from '../remediation/remediationReply.js';
-import type { ScheduleNotice } from '../scheduler/scheduleNotice.js';
+import type { Approvals } from './approvals.js';
+import type { ProgressEvent } from './progress.js';
+import type { RemediationReply } from './remediationReply.js';
+import type { Report } from './report.js';
+import type { ReportSummary } from './reportSummary.js';
+import type { ScheduleNotice } from './scheduleNotice.js';
 
-/** Neutral messages the conversation core sends back; each chat adapter renders them. */
+/** Neutral messages the core sends back; each chat adapter renders them. */
 export type Reply =
   | { type: 'help'; sites: string[]; playbooks: string[] }
   | { type: 'sites'; sites: Array<{ name: string; url: string; hosts: string[] }> }
