@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type IncidentState, initialIncidentState } from '../../core/scheduler/incidentTracker.js';
+import type { IncidentState } from '../../core/scheduler/incidentState.js';
+import { initialIncidentState } from '../../core/scheduler/incidentTracker.js';
 import type { Schedule } from '../../core/scheduler/schedule.js';
 import type { ScheduleRuntime, ScheduleStore, StoredSchedule } from '../../core/scheduler/scheduleStore.js';
 import { SqliteSchedulerLease } from './sqliteSchedulerLease.js';

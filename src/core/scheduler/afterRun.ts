@@ -1,6 +1,7 @@
 import type { SchedulerEvent } from './events.js';
+import type { PendingNotice } from './incidentState.js';
 import { decide, type RunOutcome } from './incidentTracker.js';
-import { mergeNotice, type PendingNotice, pendingEvent } from './pendingNotice.js';
+import { mergeNotice, pendingEvent } from './pendingNotice.js';
 import type { Schedule } from './schedule.js';
 import type { ScheduleRuntime } from './scheduleStore.js';
 

@@ -1,4 +1,4 @@
-import type { IncidentNotice, IncidentState } from './incidentTracker.js';
+import type { IncidentNotice, IncidentState } from './incidentState.js';
 import type { Schedule } from './schedule.js';
 
 /** What the scheduler tells the chat adapter. Neutral data; the adapter renders and posts. */

@@ -1,31 +1,7 @@
 import type { SiteStatus } from '../model/report.js';
-import type { PendingNotice } from './pendingNotice.js';
-
-/** Where the incident was posted; one thread per incident. */
-export interface IncidentThread {
-  channel: string;
-  ts: string;
-}
-
-/** Change-detection state of one schedule. */
-export interface IncidentState {
-  status: 'healthy' | 'failing' | 'unknown';
-  incidentId?: string;
-  /** When the current status was first seen (the run's startedAt). */
-  since?: string;
-  /** Fire time (startedAt) of the run whose notice was last decided. */
-  lastNotifiedAt?: string;
-  topCause?: string | null;
-  /** Top causes already announced in this incident: a cause flipping back to one of them is quiet. */
-  announced?: Array<string | null>;
-  thread?: IncidentThread;
-  /** A notice decided but not delivered yet (the chat call failed, or Medic stopped first). */
-  pendingNotice?: PendingNotice;
-}
+import type { IncidentNotice, IncidentState, IncidentThread } from './incidentState.js';
 
 export const initialIncidentState: IncidentState = { status: 'unknown' };
-
-export type IncidentNotice = 'opened' | 'recovered' | 'reminder' | 'cause-changed';
 
 /** The part of a run's report that change detection needs. */
 export interface RunOutcome {

@@ -1,19 +1,6 @@
 import type { SchedulerEvent } from './events.js';
-import type { IncidentNotice, IncidentState } from './incidentTracker.js';
+import type { IncidentNotice, IncidentState, PendingNotice } from './incidentState.js';
 import type { Schedule } from './schedule.js';
-
-/**
- * An incident notice decided after a run but not delivered yet. It is persisted with the
- * incident before anything is posted, so a failed chat call, a throw while posting or a
- * crash loses nothing: the notice goes out after the next run, or is superseded by a newer one.
- */
-export interface PendingNotice {
-  notify: IncidentNotice;
-  /** The report to say it with. */
-  reportId: string;
-  /** For 'recovered': the incident it closes (id, thread, since); the state no longer holds it. */
-  closed?: Omit<IncidentState, 'pendingNotice'>;
-}
 
 /** Within one open incident, the notice that says the most wins. */
 const weight: Record<IncidentNotice, number> = { reminder: 1, 'cause-changed': 2, opened: 3, recovered: 0 };

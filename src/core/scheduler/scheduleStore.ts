@@ -1,4 +1,4 @@
-import type { IncidentState } from './incidentTracker.js';
+import type { IncidentState } from './incidentState.js';
 import type { Schedule } from './schedule.js';
 import type { SchedulerLease } from './schedulerLease.js';
 

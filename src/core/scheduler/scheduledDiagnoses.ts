@@ -5,7 +5,8 @@ import type { Logger, RunOrigin, Store } from '../ports.js';
 import type { RemediationSink } from '../remediation/remediationSink.js';
 import type { Remediator } from '../remediation/remediator.js';
 import type { SchedulerEvent } from './events.js';
-import type { IncidentThread, RunOutcome } from './incidentTracker.js';
+import type { IncidentThread } from './incidentState.js';
+import type { RunOutcome } from './incidentTracker.js';
 import type { Schedule } from './schedule.js';
 import type { Scheduler } from './scheduler.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afterRun } from '../../../src/core/scheduler/afterRun.js';
-import type { IncidentState } from '../../../src/core/scheduler/incidentTracker.js';
+import type { IncidentState } from '../../../src/core/scheduler/incidentState.js';
 import { planRestart } from '../../../src/core/scheduler/missedRuns.js';
 import { mergeNotice } from '../../../src/core/scheduler/pendingNotice.js';
 import type { ScheduleRuntime } from '../../../src/core/scheduler/scheduleStore.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { IncidentState } from '../../../src/core/scheduler/incidentState.js';
 import {
   decide,
-  type IncidentState,
   initialIncidentState,
   type RunOutcome,
   withThread,
