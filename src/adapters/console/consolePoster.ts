@@ -1,5 +1,6 @@
 import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { renderReplyText } from './renderReplyText.js';
+import { renderScheduleText } from './renderScheduleText.js';
 
 /** Scheduled runs in the console: each incident gets a header, then its messages. */
 export function consolePoster(out: NodeJS.WritableStream): IncidentPoster {
@@ -8,8 +9,8 @@ export function consolePoster(out: NodeJS.WritableStream): IncidentPoster {
     if (text) out.write(`\n${text}\n`);
   };
   return {
-    async open(channel, text) {
-      print(`=== ${text.replace(/[*`]|:[a-z_]+:/g, '').trim()}`);
+    async open(channel, notice) {
+      print(`=== ${renderScheduleText(notice)}`);
       return { channel, ts: String(++n) };
     },
     sink: () => (reply) => print(renderReplyText(reply)),

@@ -4,6 +4,8 @@ import { formatInZone } from '../../core/scheduler/zonedTime.js';
 /** Schedule notices as terminal text. Pure. */
 export function renderScheduleText(n: ScheduleNotice): string {
   switch (n.type) {
+    case 'schedule-incident-opened':
+      return `${n.site} is ${n.status} (schedule ${n.scheduleId}): ${n.headline}`;
     case 'schedule-reminder':
       return `[${n.scheduleId}] ${n.site} still failing since ${formatInZone(n.since, n.timezone)}: ${n.headline}`;
     case 'schedule-recovered':

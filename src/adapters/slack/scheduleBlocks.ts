@@ -11,6 +11,10 @@ const dur = (s: number) =>
 export function scheduleMessage(n: ScheduleNotice): SlackMessage {
   const id = 'scheduleId' in n ? `\`${n.scheduleId}\`` : '';
   switch (n.type) {
+    case 'schedule-incident-opened':
+      return {
+        text: `:rotating_light: *${escapeMrkdwn(n.site)}* is ${n.status} (schedule ${id}): ${escapeMrkdwn(n.headline)}`,
+      };
     case 'schedule-reminder':
       return {
         text: `:hourglass: *${escapeMrkdwn(n.site)}* still failing since ${when(n.since, n.timezone)} (${id}): ${escapeMrkdwn(n.headline)}`,

@@ -4,11 +4,12 @@ import { MedicError } from '../../core/errors.js';
 import type { Reply } from '../../core/model/reply.js';
 import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
-import type { IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
+import type { IncidentOpened, IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { escapeMrkdwn } from './blockLimits.js';
 import { ChannelThrottle, PRIORITY } from './channelThrottle.js';
 import { registerRemediation } from './remediationListeners.js';
 import { replyMessage } from './replyBlocks.js';
+import { scheduleMessage } from './scheduleBlocks.js';
 import { SlackDirectory } from './slackDirectory.js';
 import { ThreadReporter, type ThreadTarget } from './threadReporter.js';
 
@@ -236,7 +237,8 @@ export function createSlackBot(
     },
     /** Where scheduled runs speak: a root message per incident, the rest in its thread. */
     poster: {
-      async open(channel: string, text: string) {
+      async open(channel: string, notice: IncidentOpened) {
+        const { text } = scheduleMessage(notice);
         const res = await throttle.run(channel, () => app.client.chat.postMessage({ channel, text }));
         return { channel, ts: String(res.ts) };
       },

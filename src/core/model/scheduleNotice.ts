@@ -1,8 +1,18 @@
+import type { SiteStatus } from './report.js';
+
 /**
  * Neutral messages about scheduled runs (besides the report itself); adapters render them.
  * Times are ISO instants; `timezone` is the schedule's zone, which adapters show them in.
  */
 export type ScheduleNotice =
+  /** The root message of a new incident: its thread gets the report and what follows. */
+  | {
+      type: 'schedule-incident-opened';
+      scheduleId: string;
+      site: string;
+      status: SiteStatus;
+      headline: string;
+    }
   | {
       type: 'schedule-reminder';
       scheduleId: string;

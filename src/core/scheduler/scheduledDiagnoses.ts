@@ -1,6 +1,7 @@
 import type { Diagnoser } from '../engine/diagnoser.js';
 import type { Reply, ReplySink } from '../model/reply.js';
 import type { Report } from '../model/report.js';
+import type { ScheduleNotice } from '../model/scheduleNotice.js';
 import type { Logger, RunOrigin, Store } from '../ports.js';
 import type { RemediationSink } from '../remediation/remediationSink.js';
 import type { Remediator } from '../remediation/remediator.js';
@@ -12,8 +13,8 @@ import type { Scheduler } from './scheduler.js';
 
 /** Where scheduled runs speak: a chat adapter opens one thread per incident. */
 export interface IncidentPoster {
-  /** A new top-level message in `channel`; its thread holds the incident. */
-  open(channel: string, text: string): Promise<IncidentThread>;
+  /** A new top-level message in `channel` saying `notice`; its thread holds the incident. */
+  open(channel: string, notice: IncidentOpened): Promise<IncidentThread>;
   /** Replies into an incident's thread, rendered like any conversation. */
   sink(thread: IncidentThread): ReplySink;
   /** A one-off message in `channel` (missed runs, a slow run, a run that failed). */
@@ -21,6 +22,7 @@ export interface IncidentPoster {
 }
 
 type IncidentEvent = Extract<SchedulerEvent, { type: 'incident' }>;
+export type IncidentOpened = Extract<ScheduleNotice, { type: 'schedule-incident-opened' }>;
 
 /**
  * What a schedule does when it fires and when the scheduler detects a change: run the site's
@@ -173,10 +175,13 @@ export class ScheduledDiagnoses {
     let posted = false;
     try {
       if (!thread) {
-        thread = await poster.open(
-          channel,
-          `:rotating_light: *${s.site}* is ${report.status} (schedule \`${s.id}\`): ${report.headline}`,
-        );
+        thread = await poster.open(channel, {
+          type: 'schedule-incident-opened',
+          scheduleId: s.id,
+          site: s.site,
+          status: report.status,
+          headline: report.headline,
+        });
         await this.scheduler?.setThread(s.id, thread, e.state.incidentId);
       }
       const sink = poster.sink(thread);

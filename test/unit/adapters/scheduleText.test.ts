@@ -1,4 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { consolePoster } from '../../../src/adapters/console/consolePoster.js';
 import { renderScheduleText } from '../../../src/adapters/console/renderScheduleText.js';
 import { scheduleMessage } from '../../../src/adapters/slack/scheduleBlocks.js';
 import { formatInZone } from '../../../src/core/scheduler/zonedTime.js';
@@ -92,5 +94,36 @@ describe('schedule times in the schedule’s zone', () => {
     expect(renderScheduleText({ type: 'schedules', schedules: [], note: 'Added `x`.', postsIn: 'C9' })).toBe(
       'Added `x`. It posts in C9.\nNo schedules.',
     );
+  });
+
+  const opened = {
+    type: 'schedule-incident-opened' as const,
+    scheduleId: 'nightly',
+    site: 'shop',
+    status: 'down' as const,
+    headline: 'php8.2-fpm is inactive on web1',
+  };
+
+  it('an incident’s root message: Slack bolds the site and marks the schedule as code', () => {
+    expect(scheduleMessage(opened)).toEqual({
+      text: ':rotating_light: *shop* is down (schedule `nightly`): php8.2-fpm is inactive on web1',
+    });
+    expect(scheduleMessage({ ...opened, site: 'a&b', headline: '<!here> is down' }).text).toBe(
+      ':rotating_light: *a&amp;b* is down (schedule `nightly`): &lt;!here&gt; is down',
+    );
+  });
+
+  it('an incident’s root message: the console prints it plain, as a header', async () => {
+    expect(renderScheduleText(opened)).toBe(
+      'shop is down (schedule nightly): php8.2-fpm is inactive on web1',
+    );
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
+    const thread = await consolePoster(out).open('console', { ...opened, status: 'degraded' });
+    expect(printed).toBe('\n=== shop is degraded (schedule nightly): php8.2-fpm is inactive on web1\n');
+    expect(thread).toEqual({ channel: 'console', ts: '1' });
   });
 });

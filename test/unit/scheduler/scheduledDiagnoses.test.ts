@@ -102,13 +102,13 @@ describe('ScheduledDiagnoses: what a change says, and where', () => {
     }) as unknown as Report;
 
   it('opens one thread per incident, reports in it with buttons, heals, reminds and recovers there', async () => {
-    const posted: Array<[string, string]> = [];
+    const posted: Array<[string, unknown]> = [];
     const healed: string[] = [];
     let status: Report['status'] = 'down';
     let n = 0;
     const poster: IncidentPoster = {
-      open: async (channel, text) => {
-        posted.push([`open ${channel}`, text]);
+      open: async (channel, notice) => {
+        posted.push([`open ${channel}`, notice]);
         return { channel, ts: `t${++n}` };
       },
       sink: (thread) => (r: Reply) => void posted.push([`in ${thread.ts}`, r.type]),
@@ -137,7 +137,16 @@ describe('ScheduledDiagnoses: what a change says, and where', () => {
     await h.timers.advance(60_000);
     await flush();
     expect(posted).toEqual([
-      ['open C123', ':rotating_light: *shop* is down (schedule `s`): shop is down'],
+      [
+        'open C123',
+        {
+          type: 'schedule-incident-opened',
+          scheduleId: 's',
+          site: 'shop',
+          status: 'down',
+          headline: 'shop is down',
+        },
+      ],
       ['in t2', 'report'],
       ['in t2', 'schedule-reminder'],
       ['in t2', 'schedule-recovered'],

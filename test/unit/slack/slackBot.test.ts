@@ -243,6 +243,22 @@ describe('HTTP receiver', () => {
     expect(JSON.stringify(summary?.args.blocks)).toContain('more in the attached file');
   });
 
+  it('a scheduled incident opens with one root message, rendered from the notice', async () => {
+    const thread = await bot.poster.open('CINC', {
+      type: 'schedule-incident-opened',
+      scheduleId: 'shop-502-triage-9f1d7d',
+      site: 'shop',
+      status: 'down',
+      headline: 'php8.2-fpm.service is inactive on web1',
+    });
+    const [root] = fake.of('chat.postMessage').filter((c) => c.args.channel === 'CINC');
+    expect(root?.args).toEqual({
+      channel: 'CINC',
+      text: ':rotating_light: *shop* is down (schedule `shop-502-triage-9f1d7d`): php8.2-fpm.service is inactive on web1',
+    });
+    expect(thread).toEqual({ channel: 'CINC', ts: String(root?.answer?.ts) });
+  });
+
   it('honours 429 Retry-After from Slack and still delivers', async () => {
     fake.rateLimitOnce('chat.postMessage', 1);
     await signedJson(mention('<@UBOT> 502 on api', '600.1'));
