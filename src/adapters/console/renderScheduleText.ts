@@ -1,5 +1,22 @@
-import type { ScheduleNotice } from '../../core/model/scheduleNotice.js';
+import type { ScheduleChange, ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { formatInZone } from '../../core/scheduler/zonedTime.js';
+
+const standbyNote = ' Another Medic process runs the schedules; it picks this up within a minute.';
+const opWords = { paused: 'Paused', resumed: 'Resumed', removed: 'Removed' } as const;
+
+/** What a chat command did to a schedule, plain: the cron quoted as in the list. */
+function changeText(c: ScheduleChange): string {
+  switch (c.op) {
+    case 'added': {
+      const remind = c.remindEveryMinutes ? `reminders every ${c.remindEveryMinutes} min` : 'no reminders';
+      return `Added ${c.id}: ${c.playbook} on ${c.site} at "${c.cron}" (${c.timezone}), ${remind}.${c.standby ? standbyNote : ''} It posts in ${c.postsIn ?? 'the default channel'}.`;
+    }
+    case 'ran':
+      return c.started ? `Ran ${c.id}.` : `${c.id} is running already.`;
+    default:
+      return `${opWords[c.op]} ${c.id}.${c.standby ? standbyNote : ''}`;
+  }
+}
 
 /** Schedule notices as terminal text. Pure. */
 export function renderScheduleText(n: ScheduleNotice): string {
@@ -18,11 +35,7 @@ export function renderScheduleText(n: ScheduleNotice): string {
       return `[${n.scheduleId}] ${n.site}: could not run: ${n.message} (${n.code})`;
     case 'schedules':
       return [
-        ...(n.note
-          ? [
-              `${n.note}${n.postsIn === undefined ? '' : ` It posts in ${n.postsIn ?? 'the default channel'}.`}`,
-            ]
-          : []),
+        ...(n.change ? [changeText(n.change)] : []),
         ...(n.schedules.length
           ? n.schedules.map(
               (s) =>

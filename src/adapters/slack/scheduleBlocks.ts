@@ -1,4 +1,4 @@
-import type { ScheduleNotice } from '../../core/model/scheduleNotice.js';
+import type { ScheduleChange, ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { formatInZone } from '../../core/scheduler/zonedTime.js';
 import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js';
 
@@ -6,6 +6,25 @@ import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js'
 const when = (iso: string, timezone: string) => escapeMrkdwn(formatInZone(iso, timezone));
 const dur = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+
+const standbyNote = ' Another Medic process runs the schedules; it picks this up within a minute.';
+const opWords = { paused: 'Paused', resumed: 'Resumed', removed: 'Removed' } as const;
+
+/** What a chat command did to a schedule, in mrkdwn: ids and the cron as code. */
+function changeText(c: ScheduleChange): string {
+  const id = `\`${escapeMrkdwn(c.id)}\``;
+  switch (c.op) {
+    case 'added': {
+      const remind = c.remindEveryMinutes ? `reminders every ${c.remindEveryMinutes} min` : 'no reminders';
+      const postsIn = c.postsIn === null ? 'the default channel' : `<#${c.postsIn}>`;
+      return `Added ${id}: ${escapeMrkdwn(c.playbook)} on ${escapeMrkdwn(c.site)} at \`${escapeMrkdwn(c.cron)}\` (${escapeMrkdwn(c.timezone)}), ${remind}.${c.standby ? standbyNote : ''} It posts in ${postsIn}.`;
+    }
+    case 'ran':
+      return c.started ? `Ran ${id}.` : `${id} is running already.`;
+    default:
+      return `${opWords[c.op]} ${id}.${c.standby ? standbyNote : ''}`;
+  }
+}
 
 /** Schedule notices as Slack messages. Pure. */
 export function scheduleMessage(n: ScheduleNotice): SlackMessage {
@@ -40,11 +59,7 @@ export function scheduleMessage(n: ScheduleNotice): SlackMessage {
         (s) =>
           `• \`${s.id}\` · \`${escapeMrkdwn(s.cron)}\` ${s.timezone} · ${escapeMrkdwn(s.playbook ?? 'site default')} on *${escapeMrkdwn(s.site)}*${s.channel ? ` → <#${s.channel}>` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt, s.timezone) : '—'}`} · ${s.status} · ${s.source}`,
       );
-      const postsIn =
-        n.postsIn === undefined
-          ? ''
-          : ` It posts in ${n.postsIn === null ? 'the default channel' : `<#${n.postsIn}>`}.`;
-      const note = n.note ? `${escapeMrkdwn(n.note)}${postsIn}` : '';
+      const note = n.change ? changeText(n.change) : '';
       const text = [note, lines.length ? lines.join('\n') : 'No schedules.'].filter(Boolean).join('\n');
       return {
         text: clip(text, LIMITS.fallbackText),

@@ -1,6 +1,7 @@
 import { MedicError, toSafeError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Reply } from '../model/reply.js';
+import type { ScheduleChange } from '../model/scheduleNotice.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { RunOrigin } from '../ports.js';
 import { defaultScheduleId, isTimeZone, type Schedule } from '../scheduler/schedule.js';
@@ -79,16 +80,17 @@ export async function scheduleCommand(
           channel,
           remindEveryMinutes: schedule.remindEveryMinutes,
         });
-        const remind = schedule.remindEveryMinutes
-          ? `reminders every ${schedule.remindEveryMinutes} min`
-          : 'no reminders';
-        return {
-          ...list(
-            scheduler,
-            `Added \`${schedule.id}\`: ${intent.playbook} on ${match.site} at \`${intent.cron}\` (${timezone}), ${remind}.${standbyNote(scheduler)}`,
-          ),
+        return list(scheduler, {
+          op: 'added',
+          id: schedule.id,
+          playbook: intent.playbook,
+          site: match.site,
+          cron: intent.cron,
+          timezone,
+          remindEveryMinutes: schedule.remindEveryMinutes,
           postsIn: channel ?? null,
-        };
+          standby: scheduler.standby,
+        });
       }
       default: {
         const view = scheduler.list().find((v) => v.schedule.id === intent.id);
@@ -104,13 +106,10 @@ export async function scheduleCommand(
         await deps.audit(view.schedule.site, { op: intent.op, id: intent.id });
         if (intent.op === 'run') {
           const started = await scheduler.runNow(intent.id);
-          return list(scheduler, started ? `Ran \`${intent.id}\`.` : `\`${intent.id}\` is running already.`);
+          return list(scheduler, { op: 'ran', id: intent.id, started });
         }
         await scheduler[intent.op](intent.id);
-        return list(
-          scheduler,
-          `${intent.op === 'remove' ? 'Removed' : intent.op === 'pause' ? 'Paused' : 'Resumed'} \`${intent.id}\`.${standbyNote(scheduler)}`,
-        );
+        return list(scheduler, { op: done[intent.op], id: intent.id, standby: scheduler.standby });
       }
     }
   } catch (err) {
@@ -118,7 +117,9 @@ export async function scheduleCommand(
   }
 }
 
-function list(scheduler: Scheduler, note?: string): Extract<Reply, { type: 'schedules' }> {
+const done = { pause: 'paused', resume: 'resumed', remove: 'removed' } as const;
+
+function list(scheduler: Scheduler, change?: ScheduleChange): Extract<Reply, { type: 'schedules' }> {
   return {
     type: 'schedules',
     schedules: scheduler.list().map((v) => ({
@@ -133,7 +134,7 @@ function list(scheduler: Scheduler, note?: string): Extract<Reply, { type: 'sche
       nextRunAt: v.runtime.nextRunAt,
       status: v.running ? 'running' : v.runtime.incident.status,
     })),
-    ...(note ? { note } : {}),
+    ...(change ? { change } : {}),
   };
 }
 
@@ -147,15 +148,8 @@ function refuseExisting(scheduler: Scheduler, id: string): void {
   const where = old.source === 'config' ? ' (declared in medic.yaml; change it there)' : '';
   throw new MedicError(
     'schedule.exists',
-    `\`${id}\` exists already${where}, ${old.paused ? 'paused' : 'running'}: use schedule pause|resume|remove ${id}`,
+    `"${id}" exists already${where}, ${old.paused ? 'paused' : 'running'}: use schedule pause|resume|remove ${id}`,
   );
-}
-
-/** Changes made in a process on standby take effect in the one running the schedules. */
-function standbyNote(scheduler: Scheduler): string {
-  return scheduler.standby
-    ? ' Another Medic process runs the schedules; it picks this up within a minute.'
-    : '';
 }
 
 function forbidIf(forbidden: boolean, site: string): void {

@@ -1,5 +1,25 @@
 import type { SiteStatus } from './report.js';
 
+/** What a chat command just did to a schedule; the list that comes with it shows the result. */
+export type ScheduleChange =
+  | {
+      op: 'added';
+      id: string;
+      playbook: string;
+      site: string;
+      cron: string;
+      timezone: string;
+      /** 0: no reminders. */
+      remindEveryMinutes: number;
+      /** Where the new schedule posts: a channel id (adapters link it), or null for the default. */
+      postsIn: string | null;
+      /** Another Medic process runs the schedules: it picks the change up within a minute. */
+      standby: boolean;
+    }
+  | { op: 'paused' | 'resumed' | 'removed'; id: string; standby: boolean }
+  /** `started` false: it was running already. */
+  | { op: 'ran'; id: string; started: boolean };
+
 /**
  * Neutral messages about scheduled runs (besides the report itself); adapters render them.
  * Times are ISO instants; `timezone` is the schedule's zone, which adapters show them in.
@@ -55,10 +75,6 @@ export type ScheduleNotice =
         nextRunAt: string | undefined;
         status: string;
       }>;
-      note?: string;
-      /**
-       * After an add: where the new schedule posts, a channel id (adapters link it), or null
-       * for the default channel.
-       */
-      postsIn?: string | null;
+      /** Set when a chat command changed (or ran) a schedule. */
+      change?: ScheduleChange;
     };

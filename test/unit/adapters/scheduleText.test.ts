@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { consolePoster } from '../../../src/adapters/console/consolePoster.js';
 import { renderScheduleText } from '../../../src/adapters/console/renderScheduleText.js';
 import { scheduleMessage } from '../../../src/adapters/slack/scheduleBlocks.js';
+import type { ScheduleChange } from '../../../src/core/model/scheduleNotice.js';
 import { formatInZone } from '../../../src/core/scheduler/zonedTime.js';
 
 describe('schedule times in the schedule’s zone', () => {
@@ -18,6 +19,17 @@ describe('schedule times in the schedule’s zone', () => {
   });
 
   const base = { scheduleId: 'nightly', site: 'shop', timezone: 'Europe/Berlin' };
+  const added = {
+    op: 'added' as const,
+    id: 'x',
+    playbook: 'disk',
+    site: 'shop',
+    cron: '0 3 * * *',
+    timezone: 'UTC',
+    remindEveryMinutes: 0,
+    postsIn: null,
+    standby: false,
+  };
 
   it('Slack notices show them so', () => {
     expect(
@@ -62,11 +74,20 @@ describe('schedule times in the schedule’s zone', () => {
           status: 'healthy',
         },
       ],
-      note: 'Added `nightly`.',
-      postsIn: null,
+      change: {
+        op: 'added',
+        id: 'nightly',
+        playbook: 'disk',
+        site: 'shop',
+        cron: '0 3 * * *',
+        timezone: 'Europe/Berlin',
+        remindEveryMinutes: 60,
+        postsIn: null,
+        standby: false,
+      },
     });
     expect(list.text).toBe(
-      'Added `nightly`. It posts in the default channel.\n• `nightly` · `0 3 * * *` Europe/Berlin · disk on *shop* → <#C1> · next 2026-07-16 03:00 Europe/Berlin · healthy · config',
+      'Added `nightly`: disk on shop at `0 3 * * *` (Europe/Berlin), reminders every 60 min. It posts in the default channel.\n• `nightly` · `0 3 * * *` Europe/Berlin · disk on *shop* → <#C1> · next 2026-07-16 03:00 Europe/Berlin · healthy · config',
     );
   });
 
@@ -91,9 +112,9 @@ describe('schedule times in the schedule’s zone', () => {
     ).toBe(
       '[nightly] shop: missed 1 run(s) between 2026-01-15 03:00 Europe/Berlin and 2026-01-15 03:00 Europe/Berlin; not replayed.',
     );
-    expect(renderScheduleText({ type: 'schedules', schedules: [], note: 'Added `x`.', postsIn: 'C9' })).toBe(
-      'Added `x`. It posts in C9.\nNo schedules.',
-    );
+    expect(
+      renderScheduleText({ type: 'schedules', schedules: [], change: { ...added, postsIn: 'C9' } }),
+    ).toBe('Added x: disk on shop at "0 3 * * *" (UTC), no reminders. It posts in C9.\nNo schedules.');
   });
 
   const opened = {
@@ -125,5 +146,29 @@ describe('schedule times in the schedule’s zone', () => {
     const thread = await consolePoster(out).open('console', { ...opened, status: 'degraded' });
     expect(printed).toBe('\n=== shop is degraded (schedule nightly): php8.2-fpm is inactive on web1\n');
     expect(thread).toEqual({ channel: 'console', ts: '1' });
+  });
+
+  it('what a chat command did: Slack marks ids and the cron as code, the console says it plain', () => {
+    const said = (change: ScheduleChange) => {
+      const n = { type: 'schedules' as const, schedules: [], change };
+      return [scheduleMessage(n).text.split('\n')[0], renderScheduleText(n).split('\n')[0]];
+    };
+    const standby = ' Another Medic process runs the schedules; it picks this up within a minute.';
+    expect(said({ ...added, standby: true, postsIn: 'C7', remindEveryMinutes: 30 })).toEqual([
+      `Added \`x\`: disk on shop at \`0 3 * * *\` (UTC), reminders every 30 min.${standby} It posts in <#C7>.`,
+      `Added x: disk on shop at "0 3 * * *" (UTC), reminders every 30 min.${standby} It posts in C7.`,
+    ]);
+    expect(said({ ...added, site: 'a<b>&c' })[0]).toContain(' on a&lt;b&gt;&amp;c at ');
+    expect(said({ op: 'ran', id: 'x', started: true })).toEqual(['Ran `x`.', 'Ran x.']);
+    expect(said({ op: 'ran', id: 'x', started: false })).toEqual([
+      '`x` is running already.',
+      'x is running already.',
+    ]);
+    expect(said({ op: 'paused', id: 'x', standby: false })).toEqual(['Paused `x`.', 'Paused x.']);
+    expect(said({ op: 'resumed', id: 'x', standby: true })).toEqual([
+      `Resumed \`x\`.${standby}`,
+      `Resumed x.${standby}`,
+    ]);
+    expect(said({ op: 'removed', id: 'x', standby: false })).toEqual(['Removed `x`.', 'Removed x.']);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderScheduleText } from '../../../src/adapters/console/renderScheduleText.js';
 import { scheduleMessage } from '../../../src/adapters/slack/scheduleBlocks.js';
 import { parseIntent } from '../../../src/core/conversation/parseIntent.js';
 import { scheduleCommand } from '../../../src/core/conversation/scheduleCommands.js';
@@ -71,9 +72,25 @@ describe('schedule add from chat', () => {
       Reply,
       { type: 'schedules' }
     >;
-    expect(r.note).toMatch(/^Added `shop-502-triage-[0-9a-f]{6}`: .* \(UTC\), reminders every 15 min\.$/);
-    expect(r.postsIn).toBe('C77');
-    expect(scheduleMessage(r).text.split('\n')[0]).toMatch(/reminders every 15 min\. It posts in <#C77>\.$/);
+    const id = r.change?.id ?? '';
+    expect(id).toMatch(/^shop-502-triage-[0-9a-f]{6}$/);
+    expect(r.change).toEqual({
+      op: 'added',
+      id,
+      playbook: '502-triage',
+      site: 'shop',
+      cron: '*/5 * * * *',
+      timezone: 'UTC',
+      remindEveryMinutes: 15,
+      postsIn: 'C77',
+      standby: false,
+    });
+    expect(scheduleMessage(r).text.split('\n')[0]).toBe(
+      `Added \`${id}\`: 502-triage on shop at \`*/5 * * * *\` (UTC), reminders every 15 min. It posts in <#C77>.`,
+    );
+    expect(renderScheduleText(r).split('\n')[0]).toBe(
+      `Added ${id}: 502-triage on shop at "*/5 * * * *" (UTC), reminders every 15 min. It posts in C77.`,
+    );
     expect(c.h.scheduler.list().find((v) => v.schedule.source === 'chat')?.schedule).toMatchObject({
       remindEveryMinutes: 15,
       channel: 'C77',
@@ -85,8 +102,11 @@ describe('schedule add from chat', () => {
     const never = (await c.say(
       'schedule add "0 * * * *" 502-triage shop remind=0 tz=Europe/Berlin',
     )) as Extract<Reply, { type: 'schedules' }>;
-    expect(never.note).toContain('(Europe/Berlin), no reminders.');
-    expect(never.postsIn).toBe('C1'); // the channel it was asked in
+    expect(never.change).toMatchObject({ timezone: 'Europe/Berlin', remindEveryMinutes: 0 });
+    expect(never.change?.op === 'added' && never.change.postsIn).toBe('C1'); // the channel it was asked in
+    expect(scheduleMessage(never).text.split('\n')[0]).toMatch(
+      /\(Europe\/Berlin\), no reminders\. It posts in <#C1>\.$/,
+    );
   });
 
   it('refuses an id that exists, chat or medic.yaml, and points to pause/resume/remove', async () => {
@@ -97,7 +117,7 @@ describe('schedule add from chat', () => {
     const again = await c.say('schedule add "*/5 * * * *" 502-triage shop remind=5 <#C9>');
     expect(again).toMatchObject({ type: 'error', code: 'schedule.exists' });
     expect(again.type === 'error' && again.message).toBe(
-      `\`${id}\` exists already, paused: use schedule pause|resume|remove ${id}`,
+      `"${id}" exists already, paused: use schedule pause|resume|remove ${id}`,
     );
     expect(c.h.scheduler.list().find((v) => v.schedule.id === id)?.schedule).toMatchObject({
       paused: true,

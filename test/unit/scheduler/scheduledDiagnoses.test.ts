@@ -55,7 +55,10 @@ describe('schedule commands from chat', () => {
       Reply,
       { type: 'schedules' }
     >;
-    expect(ok.note).toMatch(/^Added `shop-502-triage-[0-9a-f]{6}`/);
+    expect(ok.change).toMatchObject({
+      op: 'added',
+      id: expect.stringMatching(/^shop-502-triage-[0-9a-f]{6}$/),
+    });
     expect(ok.schedules.find((s) => s.id.startsWith('shop-'))).toMatchObject({
       channel: 'C1',
       source: 'chat',
@@ -71,7 +74,9 @@ describe('schedule commands from chat', () => {
       code: 'schedule.timezone',
     });
     expect(await add('schedule remove cfg')).toMatchObject({ code: 'schedule.config' });
-    expect(await add('schedule pause cfg')).toMatchObject({ note: 'Paused `cfg`.' });
+    expect(await add('schedule pause cfg')).toMatchObject({
+      change: { op: 'paused', id: 'cfg', standby: false },
+    });
     expect(audited).toEqual([
       expect.objectContaining({ op: 'add', cron: '*/5 * * * *', playbook: '502-triage', channel: 'C1' }),
       { op: 'pause', id: 'cfg' },

@@ -139,7 +139,7 @@ describe('Scheduler lease: one process of those sharing a store runs the schedul
     const say = (text: string) => scheduleCommand(parseIntent(text) as never, deps, { trigger: 'console' });
     expect(await say('schedule run shop-health')).toMatchObject({ type: 'error', code: 'schedule.standby' });
     expect(await say('schedule pause shop-health')).toMatchObject({
-      note: 'Paused `shop-health`. Another Medic process runs the schedules; it picks this up within a minute.',
+      change: { op: 'paused', id: 'shop-health', standby: true },
     });
     expect(audited).toEqual([{ op: 'pause', id: 'shop-health' }]);
     await a.scheduler.stop();
