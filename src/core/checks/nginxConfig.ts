@@ -92,6 +92,10 @@ export const nginxConfig: HostCheck<NginxConfigParams> = {
       f('nginx-upstreams', 'info', summary, config.targets.slice(0, 5).map(describeTarget), {
         user: config.user,
         targets: config.targets,
+        servers: config.servers,
+        upstreams: config.upstreams,
+        workerConnections: config.workerConnections,
+        workerRlimitNofile: config.workerRlimitNofile,
       }),
     );
     return findings;

@@ -1,126 +1,26 @@
 /**
- * Tolerant reader of `nginx -T` output: splits it into files, tokenises each (comments, quotes,
- * `${var}`), follows `include` between dumped files, and lists where server blocks pass requests.
- * Not a full nginx parser: unknown or broken syntax is skipped, never thrown on.
+ * What `nginx -T` says about routing: the server blocks (names, ports, error logs, locations),
+ * the upstream groups, and every pass target, following `include` between dumped files. Not a
+ * full nginx parser: unknown or broken syntax is skipped, never thrown on.
  */
-import type { NginxTarget } from '../model/facts/nginx.js';
+import type { NginxLocation, NginxServer, NginxTarget } from '../model/facts/nginx.js';
+import { globToRegExp, type NginxDirective, parseNginxText, splitNginxDump } from './nginxSyntax.js';
 
 export type { NginxTarget };
-
-export interface NginxDirective {
-  name: string;
-  args: string[];
-  block?: NginxDirective[];
-  file: string;
-  line: number;
-}
+export { parseNginxText, splitNginxDump };
 
 export interface NginxConfigSummary {
   files: string[];
   user: string | null;
   upstreams: Record<string, string[]>;
   targets: NginxTarget[];
+  servers: NginxServer[];
+  workerConnections: number | null;
+  workerRlimitNofile: number | null;
 }
 
 const passDirectives = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass']);
 const defaultPorts: Record<string, number> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
-const marker = /^# configuration file (.+):$/;
-
-/** Split `nginx -T` stdout into its files, in dump order. */
-export function splitNginxDump(text: string): { file: string; text: string }[] {
-  const files: { file: string; lines: string[] }[] = [];
-  for (const line of text.split('\n')) {
-    const m = marker.exec(line);
-    if (m?.[1]) files.push({ file: m[1], lines: [] });
-    else files[files.length - 1]?.lines.push(line);
-  }
-  return files.map((f) => ({ file: f.file, text: f.lines.join('\n') }));
-}
-
-type Token = { t: string; quoted: boolean; line: number };
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let line = 1;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === '\n') line++;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '{' || c === '}' || c === ';') {
-      tokens.push({ t: c, quoted: false, line });
-      i++;
-    } else if (c === '"' || c === "'") {
-      const start = line;
-      let word = '';
-      i++;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === '\\' && (text[i + 1] === c || text[i + 1] === '\\')) i++;
-        if (text[i] === '\n') line++;
-        word += text[i];
-        i++;
-      }
-      i++;
-      tokens.push({ t: word, quoted: true, line: start });
-    } else {
-      let word = '';
-      while (i < text.length) {
-        const d = text[i] as string;
-        if (/\s/.test(d) || d === ';' || d === '}' || (d === '{' && !word.endsWith('$'))) break;
-        if (d === '{') {
-          const close = text.indexOf('}', i);
-          const end = close < 0 ? text.length : close + 1;
-          word += text.slice(i, end);
-          i = end;
-          continue;
-        }
-        word += d;
-        i++;
-      }
-      tokens.push({ t: word, quoted: false, line });
-    }
-  }
-  return tokens;
-}
-
-/** Parse one file's text into directives. Unbalanced braces end the block or the file quietly. */
-export function parseNginxText(text: string, file: string): NginxDirective[] {
-  const tokens = tokenize(text);
-  let pos = 0;
-  const block = (): NginxDirective[] => {
-    const out: NginxDirective[] = [];
-    let words: Token[] = [];
-    while (pos < tokens.length) {
-      const tok = tokens[pos++] as Token;
-      if (!tok.quoted && tok.t === '}') break;
-      if (!tok.quoted && (tok.t === ';' || tok.t === '{')) {
-        const [head, ...args] = words;
-        words = [];
-        const d: NginxDirective = head
-          ? { name: head.t, args: args.map((a) => a.t), file, line: head.line }
-          : { name: '', args: [], file, line: tok.line };
-        if (tok.t === '{') d.block = block();
-        if (head) out.push(d);
-        continue;
-      }
-      words.push(tok);
-    }
-    return out;
-  };
-  return block();
-}
-
-function globToRegExp(glob: string): RegExp {
-  const re = glob
-    .replace(/[.+^$()|\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  return new RegExp(`^${re}$`);
-}
-
 /** Where a `*_pass` value points: a unix socket, host and port, or nothing when it uses variables. */
 export function parsePassTarget(value: string): {
   unixSocket?: string;
@@ -142,10 +42,31 @@ export function parsePassTarget(value: string): {
   return { host, ...(port !== undefined ? { port } : {}), ...(m[2] ? {} : { name: m[1] }) };
 }
 
-interface ServerCtx {
-  names: string[];
-  listen: string[];
+type Pass = { directive: string; value: string; at: string };
+
+const bufferDirectives = new Set([
+  'proxy_buffer_size',
+  'proxy_buffers',
+  'proxy_busy_buffers_size',
+  'fastcgi_buffer_size',
+  'fastcgi_buffers',
+  'fastcgi_busy_buffers_size',
+  'uwsgi_buffer_size',
+  'uwsgi_buffers',
+  'grpc_buffer_size',
+]);
+
+/** What a block inherits from the blocks around it. */
+interface Inherited {
+  errorLogs: string[];
+  index: string[];
+  buffers: Record<string, string>;
 }
+
+/** nginx's compiled-in default error log on Debian and most distributions. */
+export const defaultErrorLog = '/var/log/nginx/error.log';
+
+const at = (d: NginxDirective) => `${d.file}:${d.line}`;
 
 /** Summarise `nginx -T` output; undefined when it holds no `# configuration file` marker. */
 export function parseNginxConfig(dump: string): NginxConfigSummary | undefined {
@@ -155,40 +76,103 @@ export function parseNginxConfig(dump: string): NginxConfigSummary | undefined {
   const parsed = new Map(files.map((f) => [f.file, parseNginxText(f.text, f.file)]));
   const prefix = root.file.slice(0, root.file.lastIndexOf('/') + 1);
   let user: string | null = null;
+  let workerConnections: number | null = null;
+  let workerRlimitNofile: number | null = null;
   const upstreams = new Map<string, string[]>();
-  const passes: { server: ServerCtx | undefined; directive: string; value: string }[] = [];
+  const servers: NginxServer[] = [];
 
-  const walk = (ds: NginxDirective[], parents: string[], server: ServerCtx | undefined, depth: number) => {
-    if (depth > 20) return;
-    const parent = parents[parents.length - 1];
-    for (const d of ds) {
-      if (d.name === 'include' && d.args[0]) {
-        const arg = d.args[0];
-        const re = globToRegExp(arg.startsWith('/') ? arg : prefix + arg);
-        for (const f of files)
-          if (re.test(f.file)) walk(parsed.get(f.file) ?? [], parents, server, depth + 1);
-      } else if (d.name === 'user' && parent === undefined && d.args[0]) {
-        user = d.args[0];
-      } else if (d.name === 'upstream' && d.block && d.args[0]) {
-        const name = d.args[0];
-        if (!upstreams.has(name)) upstreams.set(name, []);
-        walk(d.block, [...parents, `upstream:${name}`], undefined, depth + 1);
-      } else if (d.name === 'server' && parent?.startsWith('upstream:') && d.args[0]) {
-        upstreams.get(parent.slice('upstream:'.length))?.push(d.args[0]);
-      } else if (d.name === 'server' && d.block) {
-        walk(d.block, [...parents, 'server'], { names: [], listen: [] }, depth + 1);
-      } else if (d.name === 'server_name' && server && parent === 'server') {
-        server.names.push(...d.args);
-      } else if (d.name === 'listen' && server && parent === 'server' && d.args[0]) {
-        server.listen.push(d.args[0]);
-      } else if (passDirectives.has(d.name) && d.args[0]) {
-        passes.push({ server, directive: d.name, value: d.args[0] });
-      } else if (d.block) {
-        walk(d.block, [...parents, d.name], server, depth + 1);
+  /** The directives of a block with `include`s expanded (files in dump order). */
+  const expand = (ds: NginxDirective[], depth = 0): NginxDirective[] =>
+    depth > 20
+      ? []
+      : ds.flatMap((d) => {
+          if (d.name !== 'include' || !d.args[0]) return [d];
+          const arg = d.args[0];
+          const re = globToRegExp(arg.startsWith('/') ? arg : prefix + arg);
+          return files
+            .filter((f) => re.test(f.file))
+            .flatMap((f) => expand(parsed.get(f.file) ?? [], depth + 1));
+        });
+
+  /** Settings a block sets for itself and its children. */
+  const inherit = (ds: NginxDirective[], up: Inherited): Inherited => {
+    const logs = ds.filter((d) => d.name === 'error_log' && d.args[0]).map((d) => d.args[0] as string);
+    const index = ds.find((d) => d.name === 'index');
+    const buffers = { ...up.buffers };
+    for (const d of ds) if (bufferDirectives.has(d.name)) buffers[d.name] = d.args.join(' ');
+    return { errorLogs: logs.length ? logs : up.errorLogs, index: index ? index.args : up.index, buffers };
+  };
+
+  const passesOf = (ds: NginxDirective[]): Pass[] =>
+    ds.flatMap((d) =>
+      passDirectives.has(d.name) && d.args[0]
+        ? [{ directive: d.name, value: d.args[0], at: at(d) }]
+        : d.name === 'if' && d.block
+          ? passesOf(expand(d.block))
+          : [],
+    );
+
+  const location = (d: NginxDirective, up: Inherited, extraLogs: string[]): NginxLocation => {
+    const body = expand(d.block ?? []);
+    const here = inherit(body, up);
+    extraLogs.push(
+      ...body.filter((x) => x.name === 'error_log' && x.args[0]).map((x) => x.args[0] as string),
+    );
+    const tryFiles = body.find((x) => x.name === 'try_files');
+    return {
+      match: d.args.join(' '),
+      passes: passesOf(body),
+      ...(tryFiles ? { tryFiles: tryFiles.args } : {}),
+      buffers: here.buffers,
+      locations: body
+        .filter((x) => x.name === 'location' && x.block)
+        .map((x) => location(x, here, extraLogs)),
+    };
+  };
+
+  const server = (d: NginxDirective, up: Inherited) => {
+    const body = expand(d.block ?? []);
+    const here = inherit(body, up);
+    const listens = body.filter((x) => x.name === 'listen' && x.args[0]);
+    const locationLogs: string[] = [];
+    const locations = body
+      .filter((x) => x.name === 'location' && x.block)
+      .map((x) => location(x, here, locationLogs));
+    servers.push({
+      names: body.filter((x) => x.name === 'server_name').flatMap((x) => x.args),
+      listen: listens.map((x) => x.args[0] as string),
+      defaultServer: listens.some((x) => x.args.includes('default_server') || x.args.includes('default')),
+      at: at(d),
+      errorLogs: [...new Set([...here.errorLogs, ...locationLogs])],
+      index: here.index,
+      passes: passesOf(body),
+      buffers: here.buffers,
+      locations,
+    });
+  };
+
+  const main = expand(parsed.get(root.file) ?? []);
+  const top = inherit(main, { errorLogs: [defaultErrorLog], index: ['index.html'], buffers: {} });
+  for (const d of main) {
+    if (d.name === 'user' && d.args[0]) user = d.args[0];
+    if (d.name === 'worker_rlimit_nofile' && d.args[0]) workerRlimitNofile = Number(d.args[0]) || null;
+    if (d.name === 'events' && d.block) {
+      const wc = expand(d.block).find((x) => x.name === 'worker_connections');
+      if (wc?.args[0]) workerConnections = Number(wc.args[0]) || null;
+    }
+    if (d.name !== 'http' || !d.block) continue;
+    const http = expand(d.block);
+    const inHttp = inherit(http, top);
+    for (const x of http) {
+      if (x.name === 'upstream' && x.block && x.args[0]) {
+        const members = expand(x.block)
+          .filter((m) => m.name === 'server' && m.args[0])
+          .map((m) => m.args[0] as string);
+        upstreams.set(x.args[0], [...(upstreams.get(x.args[0]) ?? []), ...members]);
       }
     }
-  };
-  walk(parsed.get(root.file) ?? [], [], undefined, 0);
+    for (const x of http) if (x.name === 'server' && x.block) server(x, inHttp);
+  }
 
   const targets: NginxTarget[] = [];
   const seen = new Set<string>();
@@ -198,24 +182,46 @@ export function parseNginxConfig(dump: string): NginxConfigSummary | undefined {
     seen.add(key);
     targets.push(t);
   };
-  for (const p of passes) {
+  const targetsOf = (srv: NginxServer, p: Pass, loc?: string) => {
     const base = {
-      serverNames: p.server?.names ?? [],
-      listen: p.server?.listen ?? [],
+      serverNames: srv.names,
+      listen: srv.listen,
+      ...(loc !== undefined ? { location: loc } : {}),
+      at: p.at,
       directive: p.directive,
+      value: p.value,
+      ...(p.value.includes('$') ? { dynamic: true } : {}),
     };
     const where = parsePassTarget(p.value);
     const group = where.name !== undefined ? upstreams.get(where.name) : undefined;
     if (group && where.name !== undefined && group.length > 0) {
       for (const addr of group) {
-        const { name: _, ...at } = parsePassTarget(addr);
-        if (at.host !== undefined && at.port === undefined) at.port = 80;
-        add({ ...base, target: addr, upstream: where.name, ...at });
+        const { name: _, ...target } = parsePassTarget(addr);
+        if (target.host !== undefined && target.port === undefined) target.port = 80;
+        add({ ...base, target: addr, upstream: where.name, ...target });
       }
-      continue;
+      return;
     }
-    const { name: _, ...at } = where;
-    add({ ...base, target: p.value, ...(group ? { upstream: where.name } : {}), ...at });
+    const { name: _, ...target } = where;
+    add({ ...base, target: p.value, ...(group ? { upstream: where.name } : {}), ...target });
+  };
+  const walkLocations = (srv: NginxServer, locs: NginxLocation[]) => {
+    for (const l of locs) {
+      for (const p of l.passes) targetsOf(srv, p, l.match);
+      walkLocations(srv, l.locations);
+    }
+  };
+  for (const srv of servers) {
+    for (const p of srv.passes) targetsOf(srv, p);
+    walkLocations(srv, srv.locations);
   }
-  return { files: files.map((f) => f.file), user, upstreams: Object.fromEntries(upstreams), targets };
+  return {
+    files: files.map((f) => f.file),
+    user,
+    upstreams: Object.fromEntries(upstreams),
+    targets,
+    servers,
+    workerConnections,
+    workerRlimitNofile,
+  };
 }

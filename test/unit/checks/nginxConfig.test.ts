@@ -63,41 +63,63 @@ describe('parseNginxConfig', () => {
     expect(c?.targets[0]).toEqual({
       serverNames: ['shop.example.com', 'www.shop.example.com'],
       listen: ['127.0.0.1:18080'],
+      location: '~ \\.php$',
+      at: '/tmp/medicfx/nginx/sites-enabled/php-sites:11',
+      value: 'unix:/tmp/medicfx/run/php8.1-fpm.sock',
       directive: 'fastcgi_pass',
       target: 'unix:/tmp/medicfx/run/php8.1-fpm.sock',
       unixSocket: '/tmp/medicfx/run/php8.1-fpm.sock',
     });
     const api = { serverNames: ['api.example.com'], listen: ['127.0.0.1:18080', '[::1]:18080'] };
-    expect(c?.targets).toContainEqual({
-      ...api,
-      directive: 'proxy_pass',
-      target: 'http://127.0.0.1:18999',
-      host: '127.0.0.1',
-      port: 18999,
-    });
-    expect(c?.targets).toContainEqual({
-      ...api,
-      directive: 'proxy_pass',
-      target: '127.0.0.1:18998',
-      upstream: 'app_pool',
-      host: '127.0.0.1',
-      port: 18998,
-    });
+    expect(c?.targets).toContainEqual(
+      expect.objectContaining({
+        ...api,
+        directive: 'proxy_pass',
+        target: 'http://127.0.0.1:18999',
+        host: '127.0.0.1',
+        port: 18999,
+      }),
+    );
+    expect(c?.targets).toContainEqual(
+      expect.objectContaining({
+        ...api,
+        directive: 'proxy_pass',
+        target: '127.0.0.1:18998',
+        upstream: 'app_pool',
+        host: '127.0.0.1',
+        port: 18998,
+      }),
+    );
     const py = { serverNames: ['legacy.example.com', 'py.example.com'], listen: ['127.0.0.1:18081'] };
-    expect(c?.targets).toContainEqual({
-      ...py,
-      directive: 'uwsgi_pass',
-      target: 'unix:///tmp/medicfx/run/uwsgi.sock',
-      unixSocket: '/tmp/medicfx/run/uwsgi.sock',
-    });
-    expect(c?.targets).toContainEqual({
-      ...py,
-      directive: 'grpc_pass',
-      target: '127.0.0.1:50051',
-      upstream: 'grpc_backend',
-      host: '127.0.0.1',
-      port: 50051,
-    });
+    expect(c?.targets).toContainEqual(
+      expect.objectContaining({
+        ...py,
+        directive: 'uwsgi_pass',
+        target: 'unix:///tmp/medicfx/run/uwsgi.sock',
+        unixSocket: '/tmp/medicfx/run/uwsgi.sock',
+      }),
+    );
+    expect(c?.targets).toContainEqual(
+      expect.objectContaining({
+        ...py,
+        directive: 'grpc_pass',
+        target: '127.0.0.1:50051',
+        upstream: 'grpc_backend',
+        host: '127.0.0.1',
+        port: 50051,
+      }),
+    );
+  });
+
+  it('gives each server block the error log it inherits, its buffers and nginx limits', () => {
+    const c = parseNginxConfig(fx('dump.stdout.txt'));
+    expect(c?.workerConnections).toBe(768);
+    expect(new Set(c?.servers.flatMap((srv) => srv.errorLogs))).toEqual(
+      new Set(['/tmp/medicfx/log/error.log']),
+    );
+    const buffered = c?.servers.flatMap((srv) => srv.locations).find((l) => l.buffers.proxy_buffer_size);
+    expect(buffered?.buffers).toEqual({ proxy_buffer_size: '1k' });
+    expect(buffered?.passes.map((p) => p.directive)).toEqual(['proxy_pass']);
   });
 
   it('copes with comments, quotes, braced variables, relative includes, unix URLs and variables', () => {
@@ -110,7 +132,7 @@ describe('parseNginxConfig', () => {
       app_pool: ['10.0.0.5:8080', '10.0.0.6'],
       php_pool: ['unix:/run/php/php8.2-fpm.sock', '127.0.0.1:9001'],
     });
-    expect(c?.targets).toEqual([
+    expect(c?.targets).toMatchObject([
       {
         ...where,
         directive: 'proxy_pass',
@@ -135,7 +157,7 @@ describe('parseNginxConfig', () => {
       },
       { ...where, directive: 'proxy_pass', target: 'http://[::1]:8080', host: '::1', port: 8080 },
       { ...where, directive: 'proxy_pass', target: 'https://127.0.0.1', host: '127.0.0.1', port: 443 },
-      { ...where, directive: 'proxy_pass', target: 'http://$backend' },
+      { ...where, directive: 'proxy_pass', target: 'http://$backend', dynamic: true },
       {
         ...where,
         directive: 'fastcgi_pass',
@@ -166,20 +188,60 @@ describe('parseNginxConfig', () => {
   });
 
   it('parses the stock Debian layout and tolerates broken text', () => {
-    expect(parseNginxConfig(fx('debian.dump.stdout.txt'))).toEqual({
+    const debian = parseNginxConfig(fx('debian.dump.stdout.txt'));
+    expect(debian).toMatchObject({
       files: splitNginxDump(fx('debian.dump.stdout.txt')).map((f) => f.file),
       user: 'www-data',
       upstreams: {},
+      workerConnections: 768,
+      workerRlimitNofile: null,
       targets: [
         {
           serverNames: ['shop.example.com'],
           listen: ['80', '[::]:80'],
+          location: '~ \\.php$',
           directive: 'fastcgi_pass',
           target: 'unix:/run/php/php8.2-fpm.sock',
           unixSocket: '/run/php/php8.2-fpm.sock',
         },
       ],
     });
+    // The server block: its names, default_server, the error log it inherits, index, locations.
+    expect(debian?.servers).toEqual([
+      {
+        names: ['shop.example.com'],
+        listen: ['80', '[::]:80'],
+        defaultServer: true,
+        at: '/etc/nginx/sites-enabled/default:1',
+        errorLogs: ['/var/log/nginx/error.log'],
+        index: ['index.php', 'index.html'],
+        passes: [],
+        buffers: {},
+        locations: [
+          {
+            match: '/',
+            passes: [],
+            tryFiles: ['$uri', '$uri/', '/index.php?$query_string'],
+            buffers: {},
+            locations: [],
+          },
+          {
+            match: '~ \\.php$',
+            passes: [
+              {
+                directive: 'fastcgi_pass',
+                value: 'unix:/run/php/php8.2-fpm.sock',
+                at: '/etc/nginx/sites-enabled/default:17',
+              },
+            ],
+            // from snippets/fastcgi-php.conf, included in the location
+            tryFiles: ['$fastcgi_script_name', '=404'],
+            buffers: {},
+            locations: [],
+          },
+        ],
+      },
+    ]);
     expect(parseNginxConfig(fx('test-ok.stderr.txt'))).toBeUndefined();
     const cut = fx('debian.dump.stdout.txt').slice(0, 5000);
     expect(() => parseNginxConfig(`${cut}\n} } { "unterminated`)).not.toThrow();
