@@ -1,8 +1,17 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { argv } from '../command.js';
+import { argv, script } from '../command.js';
+import type { ListenerOwner } from '../model/facts/sockets.js';
 import type { Finding } from '../model/finding.js';
-import { type CheckContext, finder, type HostCheck, stepOutput } from './check.js';
+import {
+  type CheckContext,
+  finder,
+  type HostCheck,
+  type StepOutputs,
+  sanitizeLine,
+  stepOutput,
+} from './check.js';
+import { ownerOf, type ProcessRow, parseCgroups, parseIpAddr, parsePs } from './parseProcesses.js';
 import { stepFailure, unparseable } from './stepFailure.js';
 
 export const listeningSocketsParams = z
@@ -16,6 +25,25 @@ export type ListeningSocketsParams = z.infer<typeof listeningSocketsParams>;
 export interface SsOwner {
   process?: string;
   pid?: number;
+}
+
+/** Everything Medic knows of the process behind one listener: user, command line, owner. */
+function enrich<T extends SsOwner>(
+  s: T,
+  table: Map<number, ProcessRow>,
+  cgroups: Map<number, string>,
+): ListenerOwner {
+  const base = {
+    ...(s.process !== undefined ? { process: s.process } : {}),
+    ...(s.pid !== undefined ? { pid: s.pid } : {}),
+  };
+  if (s.pid === undefined) return base;
+  const row = table.get(s.pid);
+  return {
+    ...base,
+    ...(row ? { user: row.user, command: sanitizeLine(row.args).slice(0, 200) } : {}),
+    ...(table.size > 0 || cgroups.size > 0 ? { owner: ownerOf(s.pid, table, cgroups) } : {}),
+  };
 }
 export interface TcpListener extends SsOwner {
   /** Local address as ss shows it, without brackets: `0.0.0.0`, `*`, `::`, `127.0.0.1%lo`. */
@@ -104,12 +132,15 @@ export function acceptsHost(address: string, hostname: string): boolean {
   return a === '::' || a.toLowerCase() === hostname.toLowerCase();
 }
 
-const plain = (s: TcpListener) => ({
-  address: s.address,
-  port: s.port,
-  ...(s.process !== undefined ? { process: s.process } : {}),
-  ...(s.pid !== undefined ? { pid: s.pid } : {}),
-});
+/** The process table and cgroups, when their steps ran (owners are then known; else only pids). */
+function processes(outputs: StepOutputs): { table: Map<number, ProcessRow>; cgroups: Map<number, string> } {
+  const ps = outputs.ps;
+  const cg = outputs.cgroups;
+  return {
+    table: ps && ps.code === 0 ? parsePs(ps.stdout) : new Map(),
+    cgroups: cg && cg.stdout.trim() ? parseCgroups(cg.stdout) : new Map(),
+  };
+}
 
 export const listeningSockets: HostCheck<ListeningSocketsParams> = {
   scope: 'host',
@@ -119,6 +150,10 @@ export const listeningSockets: HostCheck<ListeningSocketsParams> = {
   steps: () => [
     { id: 'tcp', command: argv('ss', '-ltnpH'), privileged: true },
     { id: 'unix', command: argv('ss', '-lxpH'), privileged: true },
+    // Who runs the processes behind the listeners; /proc is readable without privileges.
+    { id: 'ps', command: argv('ps', '-ww', '-eo', 'pid=,ppid=,user:32=,args=') },
+    { id: 'cgroups', command: script("grep -Hs -e '^0::' -e 'name=systemd' /proc/[0-9]*/cgroup") },
+    { id: 'addr', command: argv('ip', '-o', 'addr', 'show') },
   ],
   parse(outputs, p, ctx): Finding[] {
     const f = finder('listening-sockets', ctx.host);
@@ -143,6 +178,14 @@ export const listeningSockets: HostCheck<ListeningSocketsParams> = {
       }
     }
 
+    const { table, cgroups } = processes(outputs);
+    const psOut = outputs.ps;
+    if (psOut && psOut.code !== 0) {
+      const psFailed = stepFailure(f, psOut, 'ps', 'who runs the listeners');
+      if (psFailed) findings.push(psFailed);
+    }
+    const addrOut = outputs.addr;
+    const addresses = addrOut && addrOut.code === 0 ? parseIpAddr(addrOut.stdout) : [];
     findings.unshift(
       f(
         'listening',
@@ -150,12 +193,9 @@ export const listeningSockets: HostCheck<ListeningSocketsParams> = {
         `${tcp.length} TCP listener(s) and ${unix.length} unix socket(s)`,
         tcp.slice(0, 5).map((s) => s.line),
         {
-          tcp: tcp.map(plain),
-          unix: unix.map((s) => ({
-            path: s.path,
-            ...(s.process !== undefined ? { process: s.process } : {}),
-            ...(s.pid !== undefined ? { pid: s.pid } : {}),
-          })),
+          tcp: tcp.map((s) => ({ address: s.address, port: s.port, ...enrich(s, table, cgroups) })),
+          unix: unix.map((s) => ({ path: s.path, ...enrich(s, table, cgroups) })),
+          addresses,
         },
       ),
     );

@@ -114,10 +114,13 @@ describe('upstreamPorts and acceptsHost', () => {
 });
 
 describe('listeningSockets check', () => {
-  it('runs ss for TCP and unix listeners, privileged, and rejects hostile params', () => {
+  it('runs ss privileged, the process table, cgroups and addresses unprivileged; rejects hostile params', () => {
     expect(listeningSockets.steps(listeningSocketsParams.parse({}), ctx())).toEqual([
       { id: 'tcp', command: { argv: ['ss', '-ltnpH'] }, privileged: true },
       { id: 'unix', command: { argv: ['ss', '-lxpH'] }, privileged: true },
+      { id: 'ps', command: { argv: ['ps', '-ww', '-eo', 'pid=,ppid=,user:32=,args='] } },
+      { id: 'cgroups', command: { script: "grep -Hs -e '^0::' -e 'name=systemd' /proc/[0-9]*/cgroup" } },
+      { id: 'addr', command: { argv: ['ip', '-o', 'addr', 'show'] } },
     ]);
     expect(listeningSocketsParams.safeParse({ ports: ["a'b; rm -rf /"] }).success).toBe(false);
     expect(listeningSocketsParams.safeParse({ ports: [70000] }).success).toBe(false);

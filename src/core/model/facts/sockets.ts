@@ -1,8 +1,24 @@
 /** Listening sockets (`ss -ltnp`, `ss -lxp`) and the ports the site needs on a host. */
 
+/**
+ * Who runs the process that holds a socket, as its cgroup and its ancestors say: a systemd unit,
+ * a pm2 daemon, a container (or Docker's port proxy for one), a login session, or nobody known.
+ */
+export type ListenerOwnerRef =
+  | { kind: 'unit'; unit: string }
+  | { kind: 'pm2'; user: string; daemonPid: number }
+  | { kind: 'container'; id?: string; hostPort?: number; containerIp?: string; containerPort?: number }
+  | { kind: 'session' }
+  | { kind: 'unknown' };
+
 export interface ListenerOwner {
   process?: string;
   pid?: number;
+  /** The user the process runs as, from the process table. */
+  user?: string;
+  /** Its command line (redacted, at most 200 characters). */
+  command?: string;
+  owner?: ListenerOwnerRef;
 }
 
 export interface TcpListenerFact extends ListenerOwner {
@@ -19,6 +35,8 @@ export interface UnixListenerFact extends ListenerOwner {
 export interface ListeningFact {
   tcp: TcpListenerFact[];
   unix: UnixListenerFact[];
+  /** The host's own addresses (`ip -o addr`), to tell which host a gateway's target is on. */
+  addresses: string[];
 }
 
 export interface PortFact {
