@@ -1,7 +1,7 @@
 import type { UnitState } from '../model/facts/unit.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
-import type { Find } from './check.js';
+import { type Find, sanitizeLine } from './check.js';
 import { stepFailure, unparseable } from './stepFailure.js';
 
 export type { UnitState };
@@ -19,6 +19,8 @@ export const systemdProperties = [
   'ActiveEnterTimestamp',
   'InactiveEnterTimestamp',
   'StateChangeTimestamp',
+  'Type',
+  'ExecStart',
 ] as const;
 
 const cldCodes: Record<string, string> = { '0': '', '1': 'exited', '2': 'killed', '3': 'dumped' };
@@ -41,6 +43,9 @@ export function parseSystemctlShow(text: string, unit: string): UnitState {
     execMainCode: cldCodes[get('ExecMainCode')] ?? get('ExecMainCode'),
     execMainStatus: Number.parseInt(get('ExecMainStatus') || '0', 10) || 0,
     stateChangeTimestamp: get('StateChangeTimestamp'),
+    type: get('Type'),
+    // `{ path=… ; argv[]=/usr/bin/node app.js --port 8081 ; … }`: the command line, redacted.
+    execStart: sanitizeLine(/argv\[\]=(.*?) ; /.exec(get('ExecStart'))?.[1] ?? '').slice(0, 300),
   };
 }
 

@@ -47,7 +47,7 @@ import type {
   OomWindowFact,
 } from './facts/resources.js';
 import type { ListeningFact, PortFact, PortWrongAddressFact } from './facts/sockets.js';
-import type { UnitStateFact } from './facts/unit.js';
+import type { UnitListFact, UnitStateFact } from './facts/unit.js';
 
 /** How bad one observation is. `ok` findings are kept: they make the per-check table and rule out causes. */
 export type Severity = 'ok' | 'info' | 'warn' | 'critical';
@@ -66,6 +66,7 @@ export interface FindingData {
   'upstream-probe': UpstreamProbeFact;
   // systemd
   'unit-state': UnitStateFact;
+  'unit-list': UnitListFact;
   // nginx
   'nginx-test-ok': Record<string, never>;
   'nginx-test-failed': NginxTestFailedFact;
@@ -145,6 +146,7 @@ const kindTable: Record<FindingKind, true> = {
   'site-probe': true,
   'upstream-probe': true,
   'unit-state': true,
+  'unit-list': true,
   'nginx-test-ok': true,
   'nginx-test-failed': true,
   'nginx-test-denied': true,

@@ -26,7 +26,7 @@ const logSteps = (name: string, o: { code?: number; stderr?: string } = {}): Ste
 const ctx = checkContext();
 const sock = '/run/php/php8.2-fpm.sock';
 const props =
-  'Id,LoadState,ActiveState,SubState,Result,NRestarts,ExecMainCode,ExecMainStatus,ExecMainPID,ActiveEnterTimestamp,InactiveEnterTimestamp,StateChangeTimestamp';
+  'Id,LoadState,ActiveState,SubState,Result,NRestarts,ExecMainCode,ExecMainStatus,ExecMainPID,ActiveEnterTimestamp,InactiveEnterTimestamp,StateChangeTimestamp,Type,ExecStart';
 const healthy: StepOutputs = {
   unit: execResult(fx('show-active.txt')),
   socket: execResult(fx('stat-ok.txt')),

@@ -10,9 +10,30 @@ export interface UnitState {
   execMainCode: string;
   execMainStatus: number;
   stateChangeTimestamp: string;
+  /** `simple`, `notify`, `forking`, `oneshot`, … (empty when systemctl did not say). */
+  type: string;
+  /** The main command line (redacted), from ExecStart. */
+  execStart: string;
 }
 
 /** The `unit-state` fact: the state plus whether it counts as running (absent when not installed). */
 export interface UnitStateFact extends UnitState {
   running?: boolean;
+}
+
+/** One service of `systemctl list-units`, and whether it is enabled. */
+export interface ServiceUnitRow {
+  unit: string;
+  load: string;
+  active: string;
+  sub: string;
+  description: string;
+  enabled: boolean;
+}
+
+/** Services that should run and do not (failed, restarting, enabled but inactive). */
+export interface UnitListFact {
+  suspects: ServiceUnitRow[];
+  /** How many services the host has loaded. */
+  services: number;
 }

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { argv } from '../command.js';
+import type { ServiceUnitRow } from '../model/facts/unit.js';
+import type { Finding } from '../model/finding.js';
+import { finder, type HostCheck, stepOutput } from './check.js';
+import { stepFailure, unparseable } from './stepFailure.js';
+
+export const serviceUnitsParams = z.object({}).strict();
+export type ServiceUnitsParams = z.infer<typeof serviceUnitsParams>;
+
+/**
+ * Units that are part of the operating system, never the backend a gateway passes to: left out
+ * of the suspects so that a oneshot that ran at boot is not taken for a service that died.
+ */
+const systemUnit =
+  /^(systemd-|e2scrub|getty|serial-getty|console-|apt-|dpkg-|fstrim|man-db|logrotate|plymouth|emergency|rescue|initrd|modprobe@|kmod|user@|user-runtime-dir@|ifup|networking|ssh|sshd|cron|anacron|rsyslog|ufw|nftables|netfilter|iptables|apparmor|dbus|polkit|udisks|snapd|unattended|phpsessionclean|rc-local|keyboard-setup|console-setup|lvm2|mdadm|smartd|open-iscsi|cloud-)/;
+
+/** Parse `systemctl list-units --type=service --all --no-legend --plain`. */
+export function parseListUnits(text: string): Array<Omit<ServiceUnitRow, 'enabled'>> {
+  const out: Array<Omit<ServiceUnitRow, 'enabled'>> = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*●?\s*(\S+\.service)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/.exec(line);
+    if (!m?.[1] || !m[2] || !m[3] || !m[4]) continue;
+    out.push({ unit: m[1], load: m[2], active: m[3], sub: m[4], description: (m[5] ?? '').trim() });
+  }
+  return out;
+}
+
+/** Parse `systemctl list-unit-files --type=service --state=enabled --no-legend`: the enabled names. */
+export function parseEnabledUnits(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\S+\.service)\s+enabled\b/.exec(line);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+
+/**
+ * Suspects for a backend nobody listens for: services that failed, are (re)starting, or are
+ * enabled but not running. Operating-system units are left out.
+ */
+export function suspectUnits(
+  rows: Array<Omit<ServiceUnitRow, 'enabled'>>,
+  enabled: Set<string>,
+): ServiceUnitRow[] {
+  return rows
+    .filter((r) => r.load === 'loaded' && !systemUnit.test(r.unit))
+    .map((r) => ({ ...r, enabled: enabled.has(r.unit) }))
+    .filter(
+      (r) =>
+        r.active === 'failed' ||
+        r.active === 'activating' ||
+        r.active === 'deactivating' ||
+        r.sub === 'auto-restart' ||
+        (r.enabled && r.active === 'inactive'),
+    );
+}
+
+export const serviceUnits: HostCheck<ServiceUnitsParams> = {
+  scope: 'host',
+  id: 'service-units',
+  title: 'Services that should run and do not',
+  params: serviceUnitsParams,
+  steps: () => [
+    {
+      id: 'units',
+      command: argv(
+        'systemctl',
+        'list-units',
+        '--type=service',
+        '--all',
+        '--no-legend',
+        '--plain',
+        '--no-pager',
+      ),
+    },
+    {
+      id: 'enabled',
+      command: argv(
+        'systemctl',
+        'list-unit-files',
+        '--type=service',
+        '--state=enabled',
+        '--no-legend',
+        '--no-pager',
+      ),
+    },
+  ],
+  parse(outputs, _p, ctx): Finding[] {
+    const f = finder('service-units', ctx.host);
+    const units = stepOutput(outputs, 'units');
+    const failed = stepFailure(f, units, 'systemctl', 'the services of this host');
+    if (failed) return [failed];
+    const rows = parseListUnits(units.stdout);
+    if (rows.length === 0 && units.stdout.trim() !== '')
+      return [unparseable(f, 'systemctl', 'the services of this host', units.stdout)];
+    const enabledOut = stepOutput(outputs, 'enabled');
+    const enabled = enabledOut.code === 0 ? parseEnabledUnits(enabledOut.stdout) : new Set<string>();
+    const suspects = suspectUnits(rows, enabled);
+    const lines = units.stdout
+      .split('\n')
+      .filter((l) => suspects.some((s) => l.trimStart().startsWith(s.unit)));
+    return [
+      f(
+        'unit-list',
+        suspects.some((s) => s.active === 'failed') ? 'warn' : 'ok',
+        suspects.length
+          ? `${suspects.length} service(s) not running: ${suspects.map((s) => `${s.unit} (${s.active})`).join(', ')}`
+          : `all ${rows.filter((r) => r.active === 'active').length} active services run; none failed`,
+        lines.map((l) => l.trim()).slice(0, 5),
+        { suspects, services: rows.length },
+      ),
+    ];
+  },
+};
