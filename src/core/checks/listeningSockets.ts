@@ -28,7 +28,7 @@ export interface SsOwner {
 }
 
 /** Everything Medic knows of the process behind one listener: user, command line, owner. */
-function enrich<T extends SsOwner>(
+function enrich<T extends SsOwner & { line: string }>(
   s: T,
   table: Map<number, ProcessRow>,
   cgroups: Map<number, string>,
@@ -36,6 +36,7 @@ function enrich<T extends SsOwner>(
   const base = {
     ...(s.process !== undefined ? { process: s.process } : {}),
     ...(s.pid !== undefined ? { pid: s.pid } : {}),
+    line: sanitizeLine(s.line),
   };
   if (s.pid === undefined) return base;
   const row = table.get(s.pid);

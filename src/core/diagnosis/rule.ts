@@ -2,6 +2,7 @@ import type { ActionIntent } from '../model/action.js';
 import type { CauseId, DiagnosedCause } from '../model/cause.js';
 import { type Finding, type FindingKind, isKind } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
+import { siteErrors } from './siteErrors.js';
 
 /** What every rule sees: all findings of the run and whether the site's own probe failed. */
 export interface DiagnosisContext {
@@ -46,30 +47,9 @@ export function evidenceOf(findings: Finding[], max = 8): string[] {
   return [...new Set(findings.flatMap((f) => f.evidence))].slice(0, max);
 }
 
-/** The names the gateway knows this site by (server_name / Host), lower-case. */
-export function siteNames(ctx: DiagnosisContext): Set<string> {
-  const names = [new URL(ctx.site.url).hostname, ctx.site.hostHeader, ...ctx.site.aliases, ctx.siteName];
-  return new Set(
-    names.filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase().replace(/:\d+$/, '')),
-  );
-}
-
-/**
- * nginx upstream errors that belong to this site: one gateway serves many sites and its error
- * log mixes them, so keep lines whose `server`/`host` is one of the site's names (or that name
- * none).
- */
+/** nginx upstream errors that belong to this site (see siteErrors), optionally filtered. */
 export function nginxErrors(ctx: DiagnosisContext, pred: (f: Finding) => boolean = () => true): Finding[] {
-  const names = siteNames(ctx);
-  return ofKind(ctx, 'nginx-upstream-error').filter((f) => {
-    const server = str(f, 'server')?.toLowerCase();
-    const host = str(f, 'host')?.toLowerCase().replace(/:\d+$/, '');
-    const mine =
-      (!server && !host) ||
-      (server !== undefined && names.has(server)) ||
-      (host !== undefined && names.has(host));
-    return mine && pred(f);
-  });
+  return siteErrors(ctx.site, ctx.siteName, ctx.findings).filter(pred);
 }
 
 export const connectErrno = (errno: number) => (f: Finding) =>

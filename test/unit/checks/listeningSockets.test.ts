@@ -142,9 +142,18 @@ describe('listeningSockets check', () => {
       'LISTEN 0      511         0.0.0.0:18443 0.0.0.0:* users:(("nginx",pid=30751,fd=6),("nginx",pid=30750,fd=6))',
     );
     const data = listening?.data as { tcp: unknown[]; unix: unknown[] };
-    expect(data.tcp[1]).toEqual({ address: '0.0.0.0', port: 2024 });
-    expect(data.tcp[4]).toEqual({ address: '127.0.0.1', port: 19000, process: 'php-fpm8.2', pid: 30563 });
-    expect(data.unix[5]).toEqual({
+    expect(data.tcp[1]).toEqual({
+      address: '0.0.0.0',
+      port: 2024,
+      line: 'LISTEN 0      128         0.0.0.0:2024  0.0.0.0:*',
+    });
+    expect(data.tcp[4]).toMatchObject({
+      address: '127.0.0.1',
+      port: 19000,
+      process: 'php-fpm8.2',
+      pid: 30563,
+    });
+    expect(data.unix[5]).toMatchObject({
       path: '/tmp/medic-fx-lsn/run/php8.2-fpm.sock',
       process: 'php-fpm8.2',
       pid: 30563,

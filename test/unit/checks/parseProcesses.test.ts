@@ -102,6 +102,7 @@ describe('listening-sockets with owners', () => {
     const l = findingOf(findings, 'listening').data;
     expect(l.addresses).toEqual(['127.0.0.1', '172.17.0.2']);
     expect(l.tcp.find((t) => t.port === 3000)).toEqual({
+      line: 'LISTEN 0      511    127.0.0.1:3000 0.0.0.0:* users:(("node /srv/app/a",pid=82,fd=20))',
       address: '127.0.0.1',
       port: 3000,
       process: 'node /srv/app/a',
@@ -128,6 +129,7 @@ describe('listening-sockets with owners', () => {
       addr: execResult('', { code: 127, stderr: 'sh: 1: ip: not found' }),
     });
     expect(findingOf(findings, 'listening').data.tcp.find((t) => t.port === 8081)).toEqual({
+      line: 'LISTEN 0      511    127.0.0.1:8081 0.0.0.0:* users:(("node",pid=110,fd=18))',
       address: '127.0.0.1',
       port: 8081,
       process: 'node',

@@ -19,6 +19,8 @@ export interface ListenerOwner {
   /** Its command line (redacted, at most 200 characters). */
   command?: string;
   owner?: ListenerOwnerRef;
+  /** The verbatim `ss` line. */
+  line?: string;
 }
 
 export interface TcpListenerFact extends ListenerOwner {

@@ -1,0 +1,97 @@
+import type { NginxServer } from '../../model/facts/nginx.js';
+import { type Finding, isKind } from '../../model/finding.js';
+import type { GatewayView, PassTarget, SiteTopology, TargetLink } from '../../model/topology.js';
+import { siteErrors } from '../siteErrors.js';
+import { followTarget, type HostFacts } from './followTarget.js';
+import { matchServers } from './matchServer.js';
+import { hostAddresses, ownerHostOf } from './ownerHost.js';
+import { configTargets, declaredTargets, loggedTargets } from './passTargets.js';
+import { probeRoute } from './probeRoute.js';
+import { siteHostNames, type TopologyInput } from './topologyInput.js';
+
+const portOf = (url: URL) => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+
+function hostFacts(findings: Finding[]): Map<string, HostFacts> {
+  const out = new Map<string, HostFacts>();
+  const get = (h: string) => {
+    let v = out.get(h);
+    if (!v) {
+      v = { suspects: [] };
+      out.set(h, v);
+    }
+    return v;
+  };
+  for (const f of findings) {
+    if (isKind(f, 'listening')) get(f.host).listening = f.data;
+    if (isKind(f, 'unit-list')) get(f.host).suspects = f.data.suspects;
+  }
+  return out;
+}
+
+/** The gateways whose config serves the site, with the matching server blocks. */
+export function siteGateways(
+  input: TopologyInput,
+): Array<{ view: GatewayView; servers: NginxServer[]; fact: Finding<'nginx-upstreams'> }> {
+  const allowed = input.site.gateway;
+  const names = siteHostNames(input.site, input.siteName);
+  const port = portOf(new URL(input.site.url));
+  const out = [];
+  for (const f of input.findings) {
+    if (!isKind(f, 'nginx-upstreams') || (allowed && !allowed.includes(f.host))) continue;
+    const servers = matchServers(f.data.servers, names, port);
+    if (servers.length === 0) continue;
+    const first = servers[0] as NginxServer;
+    out.push({
+      view: {
+        host: f.host,
+        serverNames: first.names,
+        listen: first.listen,
+        at: first.at,
+        errorLogs: [...new Set(servers.flatMap((s) => s.errorLogs))],
+      },
+      servers,
+      fact: f,
+    });
+  }
+  return out;
+}
+
+/**
+ * The site's topology: for each gateway that serves it, the pass targets of its server block
+ * (and those medic.yaml declares, and those only an error line names), each followed to the
+ * listener, process and owner on the host that owns its address.
+ */
+export function buildTopology(input: TopologyInput): SiteTopology {
+  const gateways = siteGateways(input);
+  const facts = hostFacts(input.findings);
+  const addresses = hostAddresses(input);
+  const uri = new URL(input.site.url).pathname || '/';
+  const targets: PassTarget[] = [];
+  const seen = new Set<string>();
+  const add = (t: PassTarget) => {
+    const key = `${t.gateway}|${t.id}`;
+    if (seen.has(key)) {
+      // The same address from another location: on the probe path if either is.
+      const prev = targets.find((x) => `${x.gateway}|${x.id}` === key);
+      if (prev && t.onProbePath) prev.onProbePath = true;
+      return;
+    }
+    seen.add(key);
+    targets.push(t);
+  };
+  for (const g of gateways) {
+    const route = new Set(g.servers.flatMap((s) => probeRoute(s, uri)).map((l) => l.match));
+    const onPath = (t: { location?: string }) => t.location === undefined || route.has(t.location);
+    for (const t of configTargets(g.view.host, g.servers, g.fact.data.targets, onPath)) add(t);
+  }
+  const first = gateways[0]?.view.host ?? (input.site.gateway ?? input.site.hosts)[0];
+  if (first) for (const t of declaredTargets(first, input.site.upstreams)) add(t);
+  const errors = siteErrors(input.site, input.siteName, input.findings);
+  for (const t of loggedTargets(errors)) add(t);
+
+  const links: TargetLink[] = targets.map((t) => {
+    const owner = ownerHostOf(t, input, addresses);
+    return followTarget(t, owner, owner.host ? facts.get(owner.host) : undefined);
+  });
+  return { gateways: gateways.map((g) => g.view), links };
+}
