@@ -4,6 +4,7 @@ import { finder, type HostCheck } from './check.js';
 import { logTailSteps, readLogTail } from './logTail.js';
 import {
   groupUpstreamErrors,
+  isSerious,
   type NginxErrorKind,
   type NginxErrorLine,
   parseNginxErrorLine,
@@ -24,27 +25,59 @@ export type NginxErrorsParams = z.infer<typeof nginxErrorsParams>;
 /** At most this many groups become findings (causes first, most recent first). */
 const maxGroups = 15;
 
+/** Kinds that are context, not by themselves a failure of the upstream. */
+const contextKinds = new Set<NginxErrorKind>(['other']);
+
+/** Where in the exchange it failed, for the summary. */
+function stage(l: NginxErrorLine): string {
+  if (l.during === 'reading upstream') return ' while reading the response body';
+  if (l.during?.startsWith('reading response header')) return ' while reading the response header';
+  if (l.phase === 'sending') return ' while sending the request';
+  return l.phase ? ` while ${l.phase}` : '';
+}
+
 function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
   const to = last.unixSocket ? `unix:${last.unixSocket}` : (g.upstream ?? 'upstream');
   const errno = last.errno !== null ? ` (${last.errno}: ${last.errnoText ?? ''})` : '';
+  const closed = !last.detail || last.detail === 'connection' ? 'the connection' : last.detail;
   const byKind: Record<NginxErrorKind, string> = {
-    'connect-failed': `connect() to ${to} failed${errno}`,
-    'prematurely-closed': `${to} closed the connection without a response`,
-    'recv-reset': `${to} reset the connection${errno}`,
+    'connect-failed':
+      last.call === 'bind'
+        ? `bind(${last.detail ?? ''}) to connect to ${to} failed${errno}`
+        : `connect() to ${to} failed${errno}`,
+    'prematurely-closed':
+      last.during === 'reading upstream'
+        ? `${to} closed ${closed} before the end of the response`
+        : `${to} closed ${closed} without a response`,
+    'recv-reset': `${to} reset the connection${errno}${last.during === 'reading upstream' ? stage(last) : ''}`,
     'no-live-upstreams': `no live upstreams in ${g.upstream ?? 'the upstream group'}`,
-    'upstream-timeout': `${to} timed out${last.phase ? ` while ${last.phase}` : ''}`,
+    'upstream-timeout': `${to} timed out${stage(last)}`,
     'too-big-header': `${to} sent a too big header`,
     other: `${last.message.slice(0, 120)} (${to})`,
   };
   return byKind[g.kind];
 }
 
-function groupFinding(f: ReturnType<typeof finder>, g: UpstreamErrorGroup, minutes: number): Finding {
+/**
+ * A failure is critical when nginx logged it at error level or worse (a warn-level one stays warn);
+ * unknown lines are a warning.
+ */
+function severityOf(g: UpstreamErrorGroup): 'critical' | 'warn' {
+  if (contextKinds.has(g.kind)) return 'warn';
+  return g.lines.some(isSerious) ? 'critical' : 'warn';
+}
+
+function groupFinding(
+  f: ReturnType<typeof finder>,
+  g: UpstreamErrorGroup,
+  minutes: number,
+  severity: 'critical' | 'warn',
+): Finding {
   const first = g.lines[0] as NginxErrorLine;
   const last = g.lines[g.lines.length - 1] as NginxErrorLine;
   return f(
     'nginx-upstream-error',
-    g.kind === 'other' ? 'warn' : 'critical',
+    severity,
     `${what(g, last)}: ${g.count}× in the last ${minutes} min`,
     g.lines.slice(-3).map((l) => l.raw),
     {
@@ -59,6 +92,9 @@ function groupFinding(f: ReturnType<typeof finder>, g: UpstreamErrorGroup, minut
       last: last.time,
       server: last.server,
       phase: last.phase,
+      during: last.during,
+      call: last.call,
+      detail: last.detail,
     },
   );
 }
@@ -88,12 +124,15 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
     const recent = parsed.filter((l) => l.at >= since);
     // Causes first, then the most recent, then the most frequent.
     const lastAt = (g: UpstreamErrorGroup) => g.lines[g.lines.length - 1]?.at ?? 0;
-    const groups = groupUpstreamErrors(recent).sort(
+    const rated = groupUpstreamErrors(recent).map((g) => ({ g, severity: severityOf(g) }));
+    rated.sort(
       (a, b) =>
-        Number(a.kind === 'other') - Number(b.kind === 'other') || lastAt(b) - lastAt(a) || b.count - a.count,
+        Number(a.severity === 'warn') - Number(b.severity === 'warn') ||
+        lastAt(b.g) - lastAt(a.g) ||
+        b.g.count - a.g.count,
     );
-    const findings = groups.slice(0, maxGroups).map((g) => groupFinding(f, g, p.minutes));
-    if (!groups.some((g) => g.kind !== 'other')) {
+    const findings = rated.slice(0, maxGroups).map((r) => groupFinding(f, r.g, p.minutes, r.severity));
+    if (!rated.some((r) => r.severity === 'critical')) {
       findings.unshift(
         f(
           'nginx-errors-none',

@@ -12,7 +12,7 @@ export type NginxErrorKind =
   | 'too-big-header'
   | 'other';
 
-export type UpstreamPhase = 'connecting' | 'reading' | null;
+export type UpstreamPhase = 'connecting' | 'sending' | 'reading' | null;
 
 export interface NginxErrorLine {
   raw: string;
@@ -31,6 +31,7 @@ export interface NginxErrorLine {
   upstream: string | null;
   host: string | null;
   kind: NginxErrorKind;
+  /** The `(N: text)` number: an errno, or for `resolver` lines the resolver's status (3 NXDOMAIN, 110 timeout). */
   errno: number | null;
   errnoText: string | null;
   phase: UpstreamPhase;
@@ -39,10 +40,20 @@ export interface NginxErrorLine {
   unixSocket: string | null;
   upstreamHost: string | null;
   upstreamPort: number | null;
+  /** What nginx was doing: the text after the last ` while ` (`reading upstream` = the response body). */
+  during: string | null;
+  /** The failing call when nginx names one: `connect`, `bind`, `socket`, `accept4`, `recv`, `writev`, `SSL_do_handshake`. */
+  call: string | null;
+  /**
+   * The variable part of the message: FPM's stderr text, the invalid header or status, the FastCGI
+   * record problem (`record: 3`, `protocol version: 72`), the TLS error, what closed (`connection`,
+   * `FastCGI stdout`), the local address of a failed bind, the name to resolve, the worker_connections value.
+   */
+  detail: string | null;
 }
 
 const timeRe = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-const lineRe = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?(.*)$/;
+const lineRe = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?([\s\S]*)$/;
 const fieldRe =
   /(?:^|, )(client|server|request|subrequest|upstream|host|referrer): ("(.*?)"(?=, [a-z]+: |$)|[^,]*)/g;
 
@@ -54,42 +65,64 @@ export function nginxTime(text: string): number | undefined {
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
-function phaseOf(message: string): UpstreamPhase {
-  const w = / while (.*)$/.exec(message)?.[1] ?? '';
-  if (/^connecting\b|^SSL handshaking/.test(w)) return 'connecting';
-  if (/^reading\b/.test(w)) return 'reading';
+/** The text after the last ` while `, when it is nginx's action (no quote in it). */
+function duringOf(message: string): string | null {
+  const at = message.lastIndexOf(' while ');
+  const w = at >= 0 ? message.slice(at + 7) : '';
+  return w && !w.includes('"') ? w : null;
+}
+
+function phaseOf(during: string | null): UpstreamPhase {
+  if (!during || !/upstream$/.test(during)) return null;
+  if (/^(?:connecting|SSL handshaking)\b/.test(during)) return 'connecting';
+  if (/^sending\b/.test(during)) return 'sending';
+  if (/^reading\b/.test(during)) return 'reading';
   return null;
 }
 
-function classify(message: string): {
-  kind: NginxErrorKind;
-  errno: number | null;
-  errnoText: string | null;
+type Classified = Pick<NginxErrorLine, 'kind' | 'errno' | 'errnoText' | 'call' | 'detail'> & {
   to: string | null;
-} {
-  const connect = /^connect\(\) (?:to (\S+) )?failed \((\d+): ([^)]*)\)/.exec(message);
-  if (connect) {
-    const errno = Number(connect[2]);
-    const kind = errno === 110 ? 'upstream-timeout' : 'connect-failed';
-    return { kind, errno, errnoText: connect[3] ?? null, to: connect[1] ?? null };
+};
+
+const E = String.raw`\((?<errno>\d+): (?<text>[^)]*)\)`;
+/** A RegExp from a raw template: re`^upstream timed out ${E}`. */
+const re = (s: TemplateStringsArray, ...v: string[]) => new RegExp(String.raw(s, ...v));
+/** [message pattern (named groups errno, text, to, call, detail), kind, only when nginx talks to the upstream]. */
+type Rule = [RegExp, NginxErrorKind | ((errno: string | undefined) => NginxErrorKind), boolean?];
+
+/** First match wins. */
+const rules: Rule[] = [
+  [
+    re`^(?<call>connect)\(\) (?:to (?<to>\S+) )?failed ${E}`,
+    (n) => (n === '110' ? 'upstream-timeout' : 'connect-failed'),
+  ],
+  [re`^(?<call>bind)\((?<detail>\S+)\) failed ${E}`, 'connect-failed'],
+  [re`^upstream timed out ${E}`, 'upstream-timeout'],
+  [/^upstream prematurely closed (?<detail>FastCGI \w+|\w+)/, 'prematurely-closed'],
+  [/^(?<call>recv|readv|SSL_read)\(\) failed \((?<errno>104): (?<text>[^)]*)\)/, 'recv-reset', true],
+  [/^no live upstreams/, 'no-live-upstreams'],
+  [/^upstream sent too big header/, 'too-big-header'],
+];
+
+function classify(message: string, during: string | null): Classified {
+  const upstreamSide = /upstream$/.test(during ?? '');
+  let kind: NginxErrorKind = 'other';
+  let g: Record<string, string | undefined> = /\((?<errno>\d+): (?<text>[^)]*)\)/.exec(message)?.groups ?? {};
+  for (const [pattern, k, needsUpstream] of rules) {
+    const m = pattern.exec(message);
+    if (!m || (needsUpstream && !upstreamSide)) continue;
+    g = m.groups ?? {};
+    kind = typeof k === 'string' ? k : k(g.errno);
+    break;
   }
-  const timeout = /^upstream timed out \((\d+): ([^)]*)\)/.exec(message);
-  if (timeout)
-    return { kind: 'upstream-timeout', errno: Number(timeout[1]), errnoText: timeout[2] ?? null, to: null };
-  if (/^upstream prematurely closed/.test(message)) {
-    return { kind: 'prematurely-closed', errno: null, errnoText: null, to: null };
-  }
-  const io = /^\w+\(\) failed \((\d+): ([^)]*)\)/.exec(message);
-  if (io && io[1] === '104' && /upstream/.test(message)) {
-    return { kind: 'recv-reset', errno: 104, errnoText: io[2] ?? null, to: null };
-  }
-  if (/^no live upstreams/.test(message))
-    return { kind: 'no-live-upstreams', errno: null, errnoText: null, to: null };
-  if (/^upstream sent too big header/.test(message)) {
-    return { kind: 'too-big-header', errno: null, errnoText: null, to: null };
-  }
-  const any = /\((\d+): ([^)]*)\)/.exec(message);
-  return { kind: 'other', errno: any ? Number(any[1]) : null, errnoText: any?.[2] ?? null, to: null };
+  return {
+    kind,
+    errno: g.errno !== undefined ? Number(g.errno) : null,
+    errnoText: g.text ?? null,
+    to: g.to ?? null,
+    call: g.call ?? null,
+    detail: g.detail ?? null,
+  };
 }
 
 /** Split an upstream (`scheme://unix:/path:/uri`, `scheme://host:port/uri`, `unix:/path`) into parts. */
@@ -101,7 +134,8 @@ export function parseUpstreamAddress(text: string): {
 } {
   const unix = /^(?:([a-z][a-z0-9+]*):\/\/)?unix:([^:]*)/i.exec(text);
   if (unix) {
-    const path = (unix[2] ?? '').replace(/^\/+/, '/');
+    // After some failures nginx logs `http://unix:/run/app.sock/uri` without the `:` before the URI.
+    const path = (unix[2] ?? '').replace(/^\/+/, '/').replace(/(\.sock)\/.*$/, '$1');
     return {
       base: `${unix[1] ? `${unix[1]}://` : ''}unix:${path}`,
       unixSocket: path,
@@ -120,7 +154,7 @@ export function parseUpstreamAddress(text: string): {
   };
 }
 
-/** Parse one error-log line; undefined when it does not start with an nginx timestamp and level. */
+/** Parse one error-log entry; undefined when it does not start with an nginx timestamp and level. */
 export function parseNginxErrorLine(raw: string): NginxErrorLine | undefined {
   const m = lineRe.exec(raw.trimEnd());
   if (!m?.[1] || !m[2] || !m[3]) return undefined;
@@ -135,7 +169,8 @@ export function parseNginxErrorLine(raw: string): NginxErrorLine | undefined {
       if (fm[1] && fm[2] !== undefined) fields.set(fm[1], fm[3] ?? fm[2]);
     }
   }
-  const c = classify(message);
+  const during = duringOf(message);
+  const c = classify(message, during);
   const upstream = fields.get('upstream') ?? null;
   const addr = c.to ?? upstream;
   const parts = addr ? parseUpstreamAddress(addr) : undefined;
@@ -156,11 +191,14 @@ export function parseNginxErrorLine(raw: string): NginxErrorLine | undefined {
     kind: c.kind,
     errno: c.errno,
     errnoText: c.errnoText,
-    phase: phaseOf(message),
+    phase: phaseOf(during),
     upstreamBase: base,
     unixSocket: parts?.unixSocket ?? null,
     upstreamHost: parts?.host ?? null,
     upstreamPort: parts?.port ?? null,
+    during,
+    call: c.call,
+    detail: c.detail,
   };
 }
 
@@ -175,14 +213,17 @@ export interface UpstreamErrorGroup {
 
 const seriousLevels = new Set(['error', 'crit', 'alert', 'emerg']);
 
+/** Whether nginx logged the line at error level or worse. */
+export const isSerious = (l: NginxErrorLine): boolean => seriousLevels.has(l.level);
+
 /**
- * Group upstream errors by (kind, errno, upstream without URI). `other` lines are kept only
- * when they name an upstream and are logged at error level or worse.
+ * Group upstream errors by (kind, errno, upstream without URI).
+ * `other` lines are kept only when they name an upstream and are logged at error level or worse.
  */
 export function groupUpstreamErrors(lines: readonly NginxErrorLine[]): UpstreamErrorGroup[] {
   const groups = new Map<string, UpstreamErrorGroup>();
   for (const l of lines) {
-    if (l.kind === 'other' && (!l.upstream || !seriousLevels.has(l.level))) continue;
+    if (l.kind === 'other' && (!l.upstream || !isSerious(l))) continue;
     const key = `${l.kind}|${l.errno ?? ''}|${l.upstreamBase ?? ''}`;
     const g = groups.get(key) ?? {
       kind: l.kind,

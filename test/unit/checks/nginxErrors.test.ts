@@ -97,6 +97,9 @@ describe('parseNginxErrorLine', () => {
       unixSocket: '/tmp/medicfx/run/root600.sock',
       upstreamHost: null,
       upstreamPort: null,
+      during: 'connecting to upstream',
+      call: 'connect',
+      detail: null,
     });
   });
 
@@ -156,6 +159,9 @@ describe('nginx-errors parse', () => {
       last: '2026/11/22 02:41:21',
       server: 'shop.example.com',
       phase: 'connecting',
+      during: 'connecting to upstream',
+      call: 'connect',
+      detail: null,
     });
     expect(enoent?.summary).toBe(
       'connect() to unix:/tmp/medicfx/run/php8.1-fpm.sock failed (2: No such file or directory): 1× in the last 15 min',
@@ -254,6 +260,9 @@ describe('nginx-errors parse', () => {
       last: '2026/11/22 02:44:43',
       server: 'shop.example.com',
       phase: 'connecting',
+      during: 'connecting to upstream',
+      call: 'connect',
+      detail: null,
     });
     const gone = run(execResult(fx('debian-enoent.txt')));
     expect(gone.map((x) => [dataOf(x).errno, dataOf(x).count])).toEqual([

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { nginxErrors } from '../../../src/core/checks/nginxErrors.js';
+import { type NginxErrorLine, parseNginxErrorLine } from '../../../src/core/checks/parseNginxErrorLog.js';
+import { execResult, fixture, runCheck } from '../../support/checkKit.js';
+
+// kinds-*.txt: nginx 1.22.1 (Debian bookworm, nginx-light) with `error_log … warn`, workers as
+// www-data, run in a private network namespace (loopback, a veth whose far end answers no ARP, a
+// static neighbour that drops packets, `unreachable`/`prohibit` routes) against upstreams made to
+// misbehave for real. First line: `date +'%Y/%m/%d %H:%M:%S'` at the end of the capture; then the log.
+//   connect: fastcgi_pass to a missing socket (2); a root 0600 unix socket (13) and a `prohibit`
+//     route (13); a closed port (111); an `unreachable` route and an address nobody answers ARP
+//     for (113); an IPv6 address with no route (101); tcp_syn_retries=1 to a dropped address
+//     (connect() 110) and proxy_connect_timeout 1s (upstream timed out); proxy_bind to an address
+//     not on the host (bind() 99); ip_local_port_range of two ports (connect() 99); a backend whose
+//     listener closed while the handshake sat in its queue and the worker was SIGSTOPped (104); a
+//     unix socket with a full backlog (11).
+// other-temp-file.txt: proxy_temp_path not writable by the worker, a slow client of a large response.
+// Only path prefixes were rewritten (the scratch directory to /run/, /var/www/shop/ and
+// /var/lib/nginx/proxy/); everything else is byte for byte what nginx wrote.
+const fx = (name: string) => fixture('nginx-errors', name);
+const entries = (name: string): NginxErrorLine[] =>
+  fx(name)
+    .split('\n')
+    .slice(1)
+    .flatMap((l) => parseNginxErrorLine(l) ?? []);
+const run = (name: string, text = fx(name)) => {
+  const [date = '', ...rest] = text.split('\n');
+  return runCheck(nginxErrors, { now: execResult(`${date}\n`), tail: execResult(rest.join('\n')) });
+};
+
+/** `kind errno phase call upstreamBase socket-or-host:port | detail (first line)`, `-` for null. */
+const row = (l: NginxErrorLine) => {
+  const where = l.unixSocket ?? ([l.upstreamHost, l.upstreamPort].filter((x) => x !== null).join(':') || '-');
+  const cells = [l.kind, l.errno ?? '-', l.phase ?? '-', l.call ?? '-', l.upstreamBase ?? '-', where];
+  return `${cells.join(' ')}${l.detail === null ? '' : ` | ${l.detail.split('\n')[0]}`}`;
+};
+
+const table: Record<string, string[]> = {
+  connect: [
+    'connect-failed 2 connecting connect fastcgi://unix:/run/php/php8.1-fpm.sock /run/php/php8.1-fpm.sock',
+    'connect-failed 13 connecting connect http://unix:/run/app/root600.sock /run/app/root600.sock',
+    'connect-failed 13 connecting connect http://10.98.0.5:8080 10.98.0.5:8080',
+    'connect-failed 111 connecting connect http://127.0.0.1:18999 127.0.0.1:18999',
+    'connect-failed 113 connecting connect http://10.99.0.5:8080 10.99.0.5:8080',
+    'connect-failed 113 connecting connect http://10.97.0.5:8080 10.97.0.5:8080',
+    'connect-failed 101 connecting connect http://[2001:db8::5]:8080 2001:db8::5:8080',
+    'upstream-timeout 110 connecting connect http://10.96.0.6:8080 10.96.0.6:8080',
+    'upstream-timeout 110 connecting - http://10.96.0.5:8080 10.96.0.5:8080',
+    'connect-failed 99 connecting bind http://127.0.0.1:18913 127.0.0.1:18913 | 192.0.2.77',
+    'connect-failed 99 connecting connect http://127.0.0.1:18904 127.0.0.1:18904',
+    'connect-failed 104 connecting connect http://127.0.0.1:18920 127.0.0.1:18920',
+    ...Array(3).fill(
+      'connect-failed 11 connecting connect http://unix:/run/app/backlog.sock /run/app/backlog.sock',
+    ),
+    // Logged as `http://unix:/run/app/backlog.sock/queue/1`, without the `:` before the URI.
+    'upstream-timeout 110 reading - http://unix:/run/app/backlog.sock /run/app/backlog.sock',
+    ...Array(2).fill('upstream-timeout 110 reading - http://127.0.0.1:18904 127.0.0.1:18904'),
+  ],
+};
+
+describe('nginx error kinds (every captured message)', () => {
+  it.each(Object.entries(table))('classifies every line of kinds-%s.txt', (family, rows) => {
+    const parsed = entries(`kinds-${family}.txt`);
+    expect(parsed.map(row)).toEqual(rows);
+    expect(parsed.filter((l) => l.kind === 'other')).toEqual([]);
+  });
+});
+
+describe('nginx-errors findings per family', () => {
+  const summaries = (name: string) =>
+    run(name).map((f) => `${f.severity} ${f.summary.replace(' in the last 15 min', '')}`);
+
+  it('connect() failures by errno, timeouts by phase', () => {
+    expect(summaries('kinds-connect.txt')).toEqual([
+      'critical http://127.0.0.1:18904 timed out while reading the response header: 2×',
+      'critical unix:/run/app/backlog.sock timed out while reading the response header: 1×',
+      'critical connect() to unix:/run/app/backlog.sock failed (11: Resource temporarily unavailable): 3×',
+      'critical connect() to http://127.0.0.1:18920 failed (104: Connection reset by peer): 1×',
+      'critical http://10.96.0.5:8080 timed out while connecting: 1×',
+      'critical bind(192.0.2.77) to connect to http://127.0.0.1:18913 failed (99: Cannot assign requested address): 1×',
+      'critical connect() to http://127.0.0.1:18904 failed (99: Cannot assign requested address): 1×',
+      'critical http://10.96.0.6:8080 timed out while connecting: 1×',
+      'critical connect() to http://10.97.0.5:8080 failed (113: No route to host): 1×',
+      'critical connect() to http://[2001:db8::5]:8080 failed (101: Network is unreachable): 1×',
+      'critical connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory): 1×',
+      'critical connect() to unix:/run/app/root600.sock failed (13: Permission denied): 1×',
+      'critical connect() to http://10.98.0.5:8080 failed (13: Permission denied): 1×',
+      'critical connect() to http://127.0.0.1:18999 failed (111: Connection refused): 1×',
+      'critical connect() to http://10.99.0.5:8080 failed (113: No route to host): 1×',
+    ]);
+  });
+
+  it('keeps a message it does not know, naming an upstream at crit, as a warning', () => {
+    expect(run('other-temp-file.txt')).toMatchObject([
+      { kind: 'nginx-errors-none', severity: 'ok' },
+      {
+        kind: 'nginx-upstream-error',
+        severity: 'warn',
+        data: { errorKind: 'other', errno: 13, call: null, phase: 'reading', during: 'reading upstream' },
+      },
+    ]);
+  });
+});
