@@ -26,7 +26,7 @@ export type NginxErrorsParams = z.infer<typeof nginxErrorsParams>;
 const maxGroups = 15;
 
 /** Kinds that are context, not by themselves a failure of the upstream. */
-const contextKinds = new Set<NginxErrorKind>(['other']);
+const contextKinds = new Set<NginxErrorKind>(['other', 'server-disabled']);
 
 /** Where in the exchange it failed, for the summary. */
 function stage(l: NginxErrorLine): string {
@@ -50,9 +50,11 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
         ? `${to} closed ${closed} before the end of the response`
         : `${to} closed ${closed} without a response`,
     'recv-reset': `${to} reset the connection${errno}${last.during === 'reading upstream' ? stage(last) : ''}`,
+    'send-failed': `sending the request to ${to} failed: ${last.call ?? 'write'}()${errno}`,
     'no-live-upstreams': `no live upstreams in ${g.upstream ?? 'the upstream group'}`,
     'upstream-timeout': `${to} timed out${stage(last)}`,
     'too-big-header': `${to} sent a too big header`,
+    'server-disabled': `${to} marked unavailable for fail_timeout (max_fails reached)`,
     other: `${last.message.slice(0, 120)} (${to})`,
   };
   return byKind[g.kind];
@@ -60,7 +62,7 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
 
 /**
  * A failure is critical when nginx logged it at error level or worse (a warn-level one stays warn);
- * unknown lines are a warning.
+ * context (a server marked down, unknown lines) is a warning.
  */
 function severityOf(g: UpstreamErrorGroup): 'critical' | 'warn' {
   if (contextKinds.has(g.kind)) return 'warn';

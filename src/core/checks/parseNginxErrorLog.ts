@@ -10,6 +10,8 @@ export type NginxErrorKind =
   | 'no-live-upstreams'
   | 'upstream-timeout'
   | 'too-big-header'
+  | 'send-failed'
+  | 'server-disabled'
   | 'other';
 
 export type UpstreamPhase = 'connecting' | 'sending' | 'reading' | null;
@@ -99,8 +101,10 @@ const rules: Rule[] = [
   [re`^(?<call>bind)\((?<detail>\S+)\) failed ${E}`, 'connect-failed'],
   [re`^upstream timed out ${E}`, 'upstream-timeout'],
   [/^upstream prematurely closed (?<detail>FastCGI \w+|\w+)/, 'prematurely-closed'],
+  [re`^(?<call>writev|send|sendfile|sendmsg|SSL_write|SSL_sendfile)\(\) failed ${E}`, 'send-failed', true],
   [/^(?<call>recv|readv|SSL_read)\(\) failed \((?<errno>104): (?<text>[^)]*)\)/, 'recv-reset', true],
   [/^no live upstreams/, 'no-live-upstreams'],
+  [/^upstream server temporarily disabled/, 'server-disabled'],
   [/^upstream sent too big header/, 'too-big-header'],
 ];
 

@@ -14,6 +14,9 @@ import { execResult, fixture, runCheck } from '../../support/checkKit.js';
 //     not on the host (bind() 99); ip_local_port_range of two ports (connect() 99); a backend whose
 //     listener closed while the handshake sat in its queue and the worker was SIGSTOPped (104); a
 //     unix socket with a full backlog (11).
+//   io: a backend that closes or resets (SO_LINGER 0) after the request or mid-body; one that
+//     closes (FIN: 32) or resets (104) while nginx streams a request body (proxy_request_buffering
+//     off); proxy_read/send_timeout 1s; an upstream block of two dead servers with max_fails=1.
 // other-temp-file.txt: proxy_temp_path not writable by the worker, a slow client of a large response.
 // Only path prefixes were rewritten (the scratch directory to /run/, /var/www/shop/ and
 // /var/lib/nginx/proxy/); everything else is byte for byte what nginx wrote.
@@ -56,6 +59,22 @@ const table: Record<string, string[]> = {
     'upstream-timeout 110 reading - http://unix:/run/app/backlog.sock /run/app/backlog.sock',
     ...Array(2).fill('upstream-timeout 110 reading - http://127.0.0.1:18904 127.0.0.1:18904'),
   ],
+  io: [
+    'prematurely-closed - reading - http://127.0.0.1:18901 127.0.0.1:18901 | connection',
+    'prematurely-closed - reading - http://127.0.0.1:18908 127.0.0.1:18908 | connection',
+    'recv-reset 104 reading recv http://127.0.0.1:18902 127.0.0.1:18902',
+    'recv-reset 104 reading readv http://127.0.0.1:18909 127.0.0.1:18909',
+    'send-failed 32 sending writev http://127.0.0.1:18921 127.0.0.1:18921',
+    'send-failed 104 sending writev http://127.0.0.1:18921 127.0.0.1:18921',
+    'upstream-timeout 110 reading - http://127.0.0.1:18904 127.0.0.1:18904',
+    'upstream-timeout 110 sending - http://127.0.0.1:18911 127.0.0.1:18911',
+    'upstream-timeout 110 reading - http://127.0.0.1:18910 127.0.0.1:18910',
+    'connect-failed 111 connecting connect http://127.0.0.1:18997 127.0.0.1:18997',
+    'server-disabled - connecting - http://127.0.0.1:18997 127.0.0.1:18997',
+    'connect-failed 111 connecting connect http://127.0.0.1:18998 127.0.0.1:18998',
+    'server-disabled - connecting - http://127.0.0.1:18998 127.0.0.1:18998',
+    ...Array(2).fill('no-live-upstreams - connecting - http://app_pool app_pool'),
+  ],
 };
 
 describe('nginx error kinds (every captured message)', () => {
@@ -88,6 +107,44 @@ describe('nginx-errors findings per family', () => {
       'critical connect() to http://127.0.0.1:18999 failed (111: Connection refused): 1×',
       'critical connect() to http://10.99.0.5:8080 failed (113: No route to host): 1×',
     ]);
+  });
+
+  it('closes, resets, failed sends and timeouts; a server marked down is context', () => {
+    expect(summaries('kinds-io.txt')).toEqual([
+      'critical no live upstreams in http://app_pool: 2×',
+      'critical http://127.0.0.1:18910 timed out while reading the response body: 1×',
+      'critical connect() to http://127.0.0.1:18997 failed (111: Connection refused): 1×',
+      'critical connect() to http://127.0.0.1:18998 failed (111: Connection refused): 1×',
+      'critical http://127.0.0.1:18911 timed out while sending the request: 1×',
+      'critical http://127.0.0.1:18904 timed out while reading the response header: 1×',
+      'critical sending the request to http://127.0.0.1:18921 failed: writev() (104: Connection reset by peer): 1×',
+      'critical sending the request to http://127.0.0.1:18921 failed: writev() (32: Broken pipe): 1×',
+      'critical http://127.0.0.1:18901 closed the connection without a response: 1×',
+      'critical http://127.0.0.1:18908 closed the connection before the end of the response: 1×',
+      'critical http://127.0.0.1:18902 reset the connection (104: Connection reset by peer): 1×',
+      'critical http://127.0.0.1:18909 reset the connection (104: Connection reset by peer) while reading the response body: 1×',
+      'warn http://127.0.0.1:18997 marked unavailable for fail_timeout (max_fails reached): 1×',
+      'warn http://127.0.0.1:18998 marked unavailable for fail_timeout (max_fails reached): 1×',
+    ]);
+    const [written] = entries('kinds-io.txt').filter((l) => l.kind === 'send-failed');
+    expect(written).toMatchObject({ errnoText: 'Broken pipe', request: 'POST /stream/upload HTTP/1.1' });
+    const epipe = run('kinds-io.txt').find((f) => f.data.errno === 32);
+    expect(epipe?.data).toEqual({
+      errorKind: 'send-failed',
+      errno: 32,
+      upstream: 'http://127.0.0.1:18921',
+      unixSocket: null,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: 18921,
+      count: 1,
+      first: '2026/12/02 15:54:05',
+      last: '2026/12/02 15:54:05',
+      server: 'api.example.com',
+      phase: 'sending',
+      during: 'sending request to upstream',
+      call: 'writev',
+      detail: null,
+    });
   });
 
   it('keeps a message it does not know, naming an upstream at crit, as a warning', () => {
