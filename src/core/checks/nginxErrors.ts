@@ -5,6 +5,7 @@ import { logTailSteps, readLogTail } from './logTail.js';
 import {
   groupUpstreamErrors,
   isSerious,
+  joinContinuationLines,
   type NginxErrorKind,
   type NginxErrorLine,
   parseNginxErrorLine,
@@ -26,7 +27,7 @@ export type NginxErrorsParams = z.infer<typeof nginxErrorsParams>;
 const maxGroups = 15;
 
 /** Kinds that are context, not by themselves a failure of the upstream. */
-const contextKinds = new Set<NginxErrorKind>(['other', 'server-disabled']);
+const contextKinds = new Set<NginxErrorKind>(['other', 'fastcgi-stderr', 'server-disabled']);
 
 /** Where in the exchange it failed, for the summary. */
 function stage(l: NginxErrorLine): string {
@@ -36,9 +37,15 @@ function stage(l: NginxErrorLine): string {
   return l.phase ? ` while ${l.phase}` : '';
 }
 
+const bufferSize = (upstream: string | null) =>
+  `${/^(fastcgi|uwsgi|scgi|grpc)s?:/.exec(upstream ?? '')?.[1] ?? 'proxy'}_buffer_size`;
+
 function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
   const to = last.unixSocket ? `unix:${last.unixSocket}` : (g.upstream ?? 'upstream');
   const errno = last.errno !== null ? ` (${last.errno}: ${last.errnoText ?? ''})` : '';
+  // nginx's own words with the upstream named: "http://10.0.0.5:80 sent invalid header: …".
+  const core = last.message.replace(/ while [^"]*$/, '');
+  const said = core.startsWith('upstream ') ? core.replace(/^upstream /, `${to} `) : `${core} (${to})`;
   const closed = !last.detail || last.detail === 'connection' ? 'the connection' : last.detail;
   const byKind: Record<NginxErrorKind, string> = {
     'connect-failed':
@@ -53,20 +60,28 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
     'send-failed': `sending the request to ${to} failed: ${last.call ?? 'write'}()${errno}`,
     'no-live-upstreams': `no live upstreams in ${g.upstream ?? 'the upstream group'}`,
     'upstream-timeout': `${to} timed out${stage(last)}`,
-    'too-big-header': `${to} sent a too big header`,
+    'too-big-header': `${to} sent a too big header (${bufferSize(g.upstream)} is too small)`,
+    'invalid-header': said,
+    'invalid-response': said,
+    'unexpected-fastcgi-record': `${said}${/version: 72$/.test(last.detail ?? '') ? ' (an HTTP server, not FastCGI?)' : ''}`,
+    'fastcgi-stderr': `${to} wrote to FastCGI stderr: "${(last.detail ?? '').split('\n')[0]?.slice(0, 120)}"`,
     'server-disabled': `${to} marked unavailable for fail_timeout (max_fails reached)`,
     other: `${last.message.slice(0, 120)} (${to})`,
   };
   return byKind[g.kind];
 }
 
+const requestKey = (l: NginxErrorLine) => `${l.pid}#${l.connection ?? ''}`;
+
 /**
  * A failure is critical when nginx logged it at error level or worse (a warn-level one stays warn);
- * context (a server marked down, unknown lines) is a warning.
+ * context (FPM's stderr, a server marked down, unknown lines) is a warning, unless nginx also
+ * logged a failure for the same request (FPM's stderr followed by a broken response).
  */
-function severityOf(g: UpstreamErrorGroup): 'critical' | 'warn' {
-  if (contextKinds.has(g.kind)) return 'warn';
-  return g.lines.some(isSerious) ? 'critical' : 'warn';
+function severityOf(g: UpstreamErrorGroup, failedRequests: ReadonlySet<string>): 'critical' | 'warn' {
+  if (!contextKinds.has(g.kind)) return g.lines.some(isSerious) ? 'critical' : 'warn';
+  const withFailure = g.kind === 'fastcgi-stderr' && g.lines.some((l) => failedRequests.has(requestKey(l)));
+  return withFailure ? 'critical' : 'warn';
 }
 
 function groupFinding(
@@ -120,13 +135,15 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
     if ('kind' in read) return [read];
     const { now, clockLine: dateLine, lines: text } = read;
     const data = { errorLog: p.errorLog };
-    const parsed = text.flatMap((l) => parseNginxErrorLine(l) ?? []);
+    const parsed = joinContinuationLines(text).flatMap((l) => parseNginxErrorLine(l) ?? []);
     if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'nginx', label, text.join('\n'))];
     const since = now - p.minutes * 60_000;
     const recent = parsed.filter((l) => l.at >= since);
+    const failed = recent.filter((l) => !contextKinds.has(l.kind) && l.connection !== null && isSerious(l));
+    const failedRequests = new Set(failed.map(requestKey));
     // Causes first, then the most recent, then the most frequent.
     const lastAt = (g: UpstreamErrorGroup) => g.lines[g.lines.length - 1]?.at ?? 0;
-    const rated = groupUpstreamErrors(recent).map((g) => ({ g, severity: severityOf(g) }));
+    const rated = groupUpstreamErrors(recent).map((g) => ({ g, severity: severityOf(g, failedRequests) }));
     rated.sort(
       (a, b) =>
         Number(a.severity === 'warn') - Number(b.severity === 'warn') ||

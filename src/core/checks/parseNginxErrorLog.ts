@@ -11,6 +11,10 @@ export type NginxErrorKind =
   | 'upstream-timeout'
   | 'too-big-header'
   | 'send-failed'
+  | 'invalid-header'
+  | 'invalid-response'
+  | 'unexpected-fastcgi-record'
+  | 'fastcgi-stderr'
   | 'server-disabled'
   | 'other';
 
@@ -25,7 +29,7 @@ export interface NginxErrorLine {
   level: string;
   pid: number;
   connection: number | null;
-  /** The text before the trailing `, client: …` fields. */
+  /** The text before the trailing `, client: …` fields (may span lines: FPM's stderr can). */
   message: string;
   client: string | null;
   server: string | null;
@@ -56,6 +60,7 @@ export interface NginxErrorLine {
 
 const timeRe = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const lineRe = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?([\s\S]*)$/;
+const startRe = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \[\w+\] \d+#\d+: /;
 const fieldRe =
   /(?:^|, )(client|server|request|subrequest|upstream|host|referrer): ("(.*?)"(?=, [a-z]+: |$)|[^,]*)/g;
 
@@ -65,6 +70,17 @@ export function nginxTime(text: string): number | undefined {
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   return Date.UTC(y, mo - 1, d, h, mi, s);
+}
+
+/** Rejoin entries nginx logged over several lines (FPM stderr with a stack trace) to the line they continue. */
+export function joinContinuationLines(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const prev = out.length - 1;
+    if (prev >= 0 && !startRe.test(l) && startRe.test(out[prev] ?? '')) out[prev] += `\n${l}`;
+    else out.push(l);
+  }
+  return out;
 }
 
 /** The text after the last ` while `, when it is nginx's action (no quote in it). */
@@ -92,8 +108,9 @@ const re = (s: TemplateStringsArray, ...v: string[]) => new RegExp(String.raw(s,
 /** [message pattern (named groups errno, text, to, call, detail), kind, only when nginx talks to the upstream]. */
 type Rule = [RegExp, NginxErrorKind | ((errno: string | undefined) => NginxErrorKind), boolean?];
 
-/** First match wins. */
+/** First match wins. FPM's stderr first: the text it quotes may look like any other message. */
 const rules: Rule[] = [
+  [/^FastCGI sent in stderr: "(?<detail>[\s\S]*?)(?:"(?: while [^"]*)?)?$/, 'fastcgi-stderr'],
   [
     re`^(?<call>connect)\(\) (?:to (?<to>\S+) )?failed ${E}`,
     (n) => (n === '110' ? 'upstream-timeout' : 'connect-failed'),
@@ -106,6 +123,19 @@ const rules: Rule[] = [
   [/^no live upstreams/, 'no-live-upstreams'],
   [/^upstream server temporarily disabled/, 'server-disabled'],
   [/^upstream sent too big header/, 'too-big-header'],
+  [
+    /^upstream sent (?:unexpected|invalid|unsupported) FastCGI (?<detail>.*?)(?: while |$)/,
+    'unexpected-fastcgi-record',
+  ],
+  [
+    /^(?<detail>(?:upstream split a header line in|invalid header after joining) FastCGI records)/,
+    'unexpected-fastcgi-record',
+  ],
+  [
+    /^upstream sent (?:invalid (?:header|status|:status)|no valid HTTP\/1\.0 header|no :status header|duplicate :status header|unexpected :status)(?::? "(?<detail>.*)")?(?: while |$)/,
+    'invalid-header',
+  ],
+  [/^upstream (?:sent|rejected|violated) /, 'invalid-response'],
 ];
 
 function classify(message: string, during: string | null): Classified {
@@ -221,14 +251,16 @@ const seriousLevels = new Set(['error', 'crit', 'alert', 'emerg']);
 export const isSerious = (l: NginxErrorLine): boolean => seriousLevels.has(l.level);
 
 /**
- * Group upstream errors by (kind, errno, upstream without URI).
+ * Group upstream errors by (kind, errno, upstream without URI; for FPM's stderr, its first line).
  * `other` lines are kept only when they name an upstream and are logged at error level or worse.
  */
 export function groupUpstreamErrors(lines: readonly NginxErrorLine[]): UpstreamErrorGroup[] {
   const groups = new Map<string, UpstreamErrorGroup>();
   for (const l of lines) {
     if (l.kind === 'other' && (!l.upstream || !isSerious(l))) continue;
-    const key = `${l.kind}|${l.errno ?? ''}|${l.upstreamBase ?? ''}`;
+    // FPM's stderr says different things (a missing script, a fatal error): one group per first line.
+    const said = l.kind === 'fastcgi-stderr' ? (l.detail ?? '').split('\n')[0] : '';
+    const key = `${l.kind}|${l.errno ?? ''}|${l.upstreamBase ?? ''}|${said}`;
     const g = groups.get(key) ?? {
       kind: l.kind,
       errno: l.errno,

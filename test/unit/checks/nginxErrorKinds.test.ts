@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nginxErrors } from '../../../src/core/checks/nginxErrors.js';
-import { type NginxErrorLine, parseNginxErrorLine } from '../../../src/core/checks/parseNginxErrorLog.js';
+import {
+  joinContinuationLines,
+  type NginxErrorLine,
+  parseNginxErrorLine,
+} from '../../../src/core/checks/parseNginxErrorLog.js';
 import { execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // kinds-*.txt: nginx 1.22.1 (Debian bookworm, nginx-light) with `error_log … warn`, workers as
@@ -17,15 +21,23 @@ import { execResult, fixture, runCheck } from '../../support/checkKit.js';
 //   io: a backend that closes or resets (SO_LINGER 0) after the request or mid-body; one that
 //     closes (FIN: 32) or resets (104) while nginx streams a request body (proxy_request_buffering
 //     off); proxy_read/send_timeout 1s; an upstream block of two dead servers with max_fails=1.
+//   invalid: an 8 KB header with proxy_buffer_size 1k; a header with \x01; no status line; a bad
+//     chunk; more data than Content-Length; data after the last chunk; uwsgi_pass and grpc_pass to
+//     non-uwsgi/HTTP/1 servers.
+//   fastcgi: a Python FastCGI responder sending END_REQUEST first, an empty STDOUT, version 2,
+//     record type 12, request id 257, `Status: abc`, a header with \x01, STDERR (with and without a
+//     response), an 8 KB header with fastcgi_buffer_size 1k, a close; fastcgi_pass to an HTTP port.
+//   php-fpm: php-fpm 8.2 (pm static 2, listen.backlog 1, request_terminate_timeout 4s): a missing
+//     script, a fatal error, error_log(), a Content-Length longer than the body, a child killed with
+//     SIGKILL after flush() and before output, six concurrent sleep(20) requests, proxy_pass to FPM.
 // other-temp-file.txt: proxy_temp_path not writable by the worker, a slow client of a large response.
 // Only path prefixes were rewritten (the scratch directory to /run/, /var/www/shop/ and
 // /var/lib/nginx/proxy/); everything else is byte for byte what nginx wrote.
 const fx = (name: string) => fixture('nginx-errors', name);
 const entries = (name: string): NginxErrorLine[] =>
-  fx(name)
-    .split('\n')
-    .slice(1)
-    .flatMap((l) => parseNginxErrorLine(l) ?? []);
+  joinContinuationLines(fx(name).split('\n').slice(1).filter(Boolean)).flatMap(
+    (l) => parseNginxErrorLine(l) ?? [],
+  );
 const run = (name: string, text = fx(name)) => {
   const [date = '', ...rest] = text.split('\n');
   return runCheck(nginxErrors, { now: execResult(`${date}\n`), tail: execResult(rest.join('\n')) });
@@ -38,6 +50,7 @@ const row = (l: NginxErrorLine) => {
   return `${cells.join(' ')}${l.detail === null ? '' : ` | ${l.detail.split('\n')[0]}`}`;
 };
 
+const fpm = 'fastcgi://unix:/run/php/php8.2-fpm.sock /run/php/php8.2-fpm.sock';
 const table: Record<string, string[]> = {
   connect: [
     'connect-failed 2 connecting connect fastcgi://unix:/run/php/php8.1-fpm.sock /run/php/php8.1-fpm.sock',
@@ -74,6 +87,42 @@ const table: Record<string, string[]> = {
     'connect-failed 111 connecting connect http://127.0.0.1:18998 127.0.0.1:18998',
     'server-disabled - connecting - http://127.0.0.1:18998 127.0.0.1:18998',
     ...Array(2).fill('no-live-upstreams - connecting - http://app_pool app_pool'),
+  ],
+  invalid: [
+    'too-big-header - reading - http://127.0.0.1:18903 127.0.0.1:18903',
+    'invalid-header - reading - http://127.0.0.1:18906 127.0.0.1:18906 | Bad\\x01...',
+    'invalid-header - reading - http://127.0.0.1:18905 127.0.0.1:18905',
+    'invalid-response - reading - http://127.0.0.1:18907 127.0.0.1:18907',
+    'invalid-response - reading - http://127.0.0.1:18922 127.0.0.1:18922',
+    'invalid-response - reading - http://127.0.0.1:18923 127.0.0.1:18923',
+    'invalid-header - reading - uwsgi://127.0.0.1:18905 127.0.0.1:18905 | hello\\x20...',
+    'invalid-response - reading - grpc://127.0.0.1:18913 127.0.0.1:18913',
+  ],
+  fastcgi: [
+    'unexpected-fastcgi-record - reading - fastcgi://unix:/run/fcgi/end.sock /run/fcgi/end.sock | record: 3',
+    'prematurely-closed - reading - fastcgi://unix:/run/fcgi/empty.sock /run/fcgi/empty.sock | FastCGI stdout',
+    'unexpected-fastcgi-record - reading - fastcgi://unix:/run/fcgi/badver.sock /run/fcgi/badver.sock | protocol version: 2',
+    'unexpected-fastcgi-record - reading - fastcgi://unix:/run/fcgi/badtype.sock /run/fcgi/badtype.sock | record type: 12',
+    'unexpected-fastcgi-record - reading - fastcgi://unix:/run/fcgi/badid.sock /run/fcgi/badid.sock | request id high byte: 1',
+    'invalid-header - reading - fastcgi://unix:/run/fcgi/status.sock /run/fcgi/status.sock | abc',
+    'invalid-header - reading - fastcgi://unix:/run/fcgi/invalidheader.sock /run/fcgi/invalidheader.sock | Bad\\x01...',
+    'fastcgi-stderr - reading - fastcgi://unix:/run/fcgi/stderr.sock /run/fcgi/stderr.sock | PHP message: worker 7 could not reach redis at 10.0.0.5:6379',
+    'fastcgi-stderr - reading - fastcgi://unix:/run/fcgi/stderronly.sock /run/fcgi/stderronly.sock | PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect()',
+    'unexpected-fastcgi-record - reading - fastcgi://unix:/run/fcgi/stderronly.sock /run/fcgi/stderronly.sock | record: 3',
+    'too-big-header - reading - fastcgi://unix:/run/fcgi/bigheader.sock /run/fcgi/bigheader.sock',
+    'prematurely-closed - reading - fastcgi://unix:/run/fcgi/close.sock /run/fcgi/close.sock | connection',
+    'unexpected-fastcgi-record - reading - fastcgi://127.0.0.1:18913 127.0.0.1:18913 | protocol version: 72',
+  ],
+  'php-fpm': [
+    `fastcgi-stderr - reading - ${fpm} | Primary script unknown`,
+    `fastcgi-stderr - reading - ${fpm} | PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in /var/www/shop/fatal.php:2`,
+    `fastcgi-stderr - reading - ${fpm} | PHP message: cart: coupon service slow (2300 ms)`,
+    `prematurely-closed - reading - ${fpm} | FastCGI request`,
+    `recv-reset 104 reading readv ${fpm}`,
+    `recv-reset 104 reading recv ${fpm}`,
+    ...Array(2).fill(`connect-failed 11 connecting connect ${fpm}`),
+    ...Array(4).fill(`recv-reset 104 reading recv ${fpm}`),
+    'recv-reset 104 reading recv http://unix:/run/php/php8.2-fpm.sock /run/php/php8.2-fpm.sock',
   ],
 };
 
@@ -145,6 +194,70 @@ describe('nginx-errors findings per family', () => {
       call: 'writev',
       detail: null,
     });
+  });
+
+  it('invalid responses, with the buffer to raise for a too big header; warn-level lines stay warn', () => {
+    expect(summaries('kinds-invalid.txt')).toEqual([
+      'critical uwsgi://127.0.0.1:18905 sent invalid header: "hello\\x20...": 1×',
+      'critical grpc://127.0.0.1:18913 sent too large http2 frame: 4740180: 1×',
+      'critical http://127.0.0.1:18903 sent a too big header (proxy_buffer_size is too small): 1×',
+      'critical http://127.0.0.1:18906 sent invalid header: "Bad\\x01...": 1×',
+      'critical http://127.0.0.1:18905 sent no valid HTTP/1.0 header: 1×',
+      'critical http://127.0.0.1:18907 sent invalid chunked response: 1×',
+      'warn http://127.0.0.1:18922 sent more data than specified in "Content-Length" header: 1×',
+      'warn http://127.0.0.1:18923 sent data after final chunk: 1×',
+    ]);
+  });
+
+  it('FastCGI protocol errors; stderr is context unless the same request failed', () => {
+    expect(summaries('kinds-fastcgi.txt')).toEqual([
+      'critical fastcgi://127.0.0.1:18913 sent unsupported FastCGI protocol version: 72 (an HTTP server, not FastCGI?): 1×',
+      'critical unix:/run/fcgi/stderronly.sock wrote to FastCGI stderr: "PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect()": 1×',
+      'critical unix:/run/fcgi/stderronly.sock sent unexpected FastCGI record: 3: 1×',
+      'critical unix:/run/fcgi/bigheader.sock sent a too big header (fastcgi_buffer_size is too small): 1×',
+      'critical unix:/run/fcgi/close.sock closed the connection without a response: 1×',
+      'critical unix:/run/fcgi/end.sock sent unexpected FastCGI record: 3: 1×',
+      'critical unix:/run/fcgi/empty.sock closed FastCGI stdout without a response: 1×',
+      'critical unix:/run/fcgi/badver.sock sent unsupported FastCGI protocol version: 2: 1×',
+      'critical unix:/run/fcgi/badtype.sock sent invalid FastCGI record type: 12: 1×',
+      'critical unix:/run/fcgi/badid.sock sent unexpected FastCGI request id high byte: 1: 1×',
+      'critical unix:/run/fcgi/status.sock sent invalid status "abc": 1×',
+      'critical unix:/run/fcgi/invalidheader.sock sent invalid header: "Bad\\x01...": 1×',
+      'warn unix:/run/fcgi/stderr.sock wrote to FastCGI stderr: "PHP message: worker 7 could not reach redis at 10.0.0.5:6379": 1×',
+    ]);
+  });
+
+  it('php-fpm: stderr spanning lines rejoined; one stderr group per message, all context', () => {
+    const fatal = entries('kinds-php-fpm.txt')[1];
+    expect(fatal?.detail).toBe(
+      'PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in /var/www/shop/fatal.php:2\nStack trace:\n#0 {main}\n  thrown in /var/www/shop/fatal.php on line 2',
+    );
+    expect(fatal).toMatchObject({
+      level: 'error',
+      connection: 3,
+      during: 'reading response header from upstream',
+    });
+    expect(fatal).toMatchObject({ server: 'shop.example.com', request: 'GET /fatal.php HTTP/1.1' });
+    expect(fatal?.raw.split('\n')).toHaveLength(4);
+    // Continuation lines without an entry before them are left alone (and fail to parse).
+    expect(joinContinuationLines(['Stack trace:', '#0 {main}'])).toEqual(['Stack trace:', '#0 {main}']);
+    expect(summaries('kinds-php-fpm.txt')).toEqual([
+      'critical unix:/run/php/php8.2-fpm.sock reset the connection (104: Connection reset by peer): 6×',
+      'critical unix:/run/php/php8.2-fpm.sock reset the connection (104: Connection reset by peer): 1×',
+      'critical connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable): 2×',
+      'critical unix:/run/php/php8.2-fpm.sock closed FastCGI request before the end of the response: 1×',
+      'warn unix:/run/php/php8.2-fpm.sock wrote to FastCGI stderr: "Primary script unknown": 1×',
+      'warn unix:/run/php/php8.2-fpm.sock wrote to FastCGI stderr: "PHP message: PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in /var/www/shop/fatal.php:2": 1×',
+      'warn unix:/run/php/php8.2-fpm.sock wrote to FastCGI stderr: "PHP message: cart: coupon service slow (2300 ms)": 1×',
+    ]);
+    // Only FPM's stderr in the window: no upstream error, the messages kept as warnings.
+    const stderrOnly = fx('kinds-php-fpm.txt').split('\n').slice(0, 7).join('\n');
+    expect(run('', stderrOnly).map((f) => [f.kind, f.severity, f.data.detail ?? null])).toEqual([
+      ['nginx-errors-none', 'ok', null],
+      ['nginx-upstream-error', 'warn', 'Primary script unknown'],
+      ['nginx-upstream-error', 'warn', expect.stringMatching(/^PHP message: PHP Fatal error: .*line 2$/s)],
+      ['nginx-upstream-error', 'warn', 'PHP message: cart: coupon service slow (2300 ms)'],
+    ]);
   });
 
   it('keeps a message it does not know, naming an upstream at crit, as a warning', () => {

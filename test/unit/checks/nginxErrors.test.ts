@@ -144,7 +144,7 @@ describe('nginx-errors parse', () => {
     const findings = run(execResult(fx('provoked.txt')));
     expect(findings).toHaveLength(14);
     expect(findings.map((x) => x.kind)).not.toContain('nginx-errors-none');
-    expect(findings.filter((x) => x.severity === 'critical')).toHaveLength(13);
+    expect(findings.filter((x) => x.severity === 'critical')).toHaveLength(14);
 
     const enoent = byErrno(findings, 'connect-failed', 2, 'fastcgi://unix:/tmp/medicfx/run/php8.1-fpm.sock');
     expect(enoent?.data).toEqual({
@@ -215,12 +215,10 @@ describe('nginx-errors parse', () => {
     expect(busy?.evidence).toHaveLength(3);
     expect(busy?.evidence[2]).toContain('*41 connect() to unix:/tmp/medicfx/run/backlog.sock failed (11:');
 
-    // An upstream error that is not one of the known causes: kept, but only as a warning, and last.
-    expect(findings[13]).toMatchObject({
-      kind: 'nginx-upstream-error',
-      severity: 'warn',
-      data: { errorKind: 'other', errno: null, upstream: 'fastcgi://unix:/tmp/medicfx/run/fcgi-end.sock' },
-    });
+    // A FastCGI server that ends the request before any output: its own kind, with the record type.
+    expect(
+      byErrno(findings, 'unexpected-fastcgi-record', null, 'fastcgi://unix:/tmp/medicfx/run/fcgi-end.sock'),
+    ).toMatchObject({ severity: 'critical', data: { detail: 'record: 3', phase: 'reading' } });
     // Most recent causes first.
     expect(dataOf(findings[0]).last).toBe('2026/11/22 02:41:36');
   });
