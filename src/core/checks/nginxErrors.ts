@@ -31,6 +31,7 @@ const contextKinds = new Set<NginxErrorKind>(['other', 'fastcgi-stderr', 'server
 
 /** Where in the exchange it failed, for the summary. */
 function stage(l: NginxErrorLine): string {
+  if (l.during?.startsWith('SSL handshaking')) return ' during the TLS handshake';
   if (l.during === 'reading upstream') return ' while reading the response body';
   if (l.during?.startsWith('reading response header')) return ' while reading the response header';
   if (l.phase === 'sending') return ' while sending the request';
@@ -65,6 +66,11 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
     'invalid-response': said,
     'unexpected-fastcgi-record': `${said}${/version: 72$/.test(last.detail ?? '') ? ' (an HTTP server, not FastCGI?)' : ''}`,
     'fastcgi-stderr': `${to} wrote to FastCGI stderr: "${(last.detail ?? '').split('\n')[0]?.slice(0, 120)}"`,
+    'ssl-handshake': `TLS handshake with ${to} failed: ${last.detail ?? last.message.slice(0, 120)}${last.call ? '' : errno}`,
+    resolver:
+      last.errno !== null
+        ? `${last.detail} could not be resolved${errno}`
+        : `no resolver defined to resolve ${last.detail}`,
     'server-disabled': `${to} marked unavailable for fail_timeout (max_fails reached)`,
     other: `${last.message.slice(0, 120)} (${to})`,
   };

@@ -15,6 +15,8 @@ export type NginxErrorKind =
   | 'invalid-response'
   | 'unexpected-fastcgi-record'
   | 'fastcgi-stderr'
+  | 'ssl-handshake'
+  | 'resolver'
   | 'server-disabled'
   | 'other';
 
@@ -136,11 +138,20 @@ const rules: Rule[] = [
     'invalid-header',
   ],
   [/^upstream (?:sent|rejected|violated) /, 'invalid-response'],
+  [
+    /^(?<call>SSL_do_handshake)\(\) failed \((?<detail>(?:(?<errno>\d+): (?<text>[^)]*))?.*?)\)(?: while |$)/,
+    'ssl-handshake',
+  ],
+  [/^upstream SSL (?<detail>certificate .*?)(?: while |$)/, 'ssl-handshake'],
+  [re`^(?<detail>peer closed connection in SSL handshake)(?: ${E})?`, 'ssl-handshake'],
+  [re`^(?<to>(?<detail>\S+)) could not be resolved ${E}`, 'resolver'],
+  [/^no resolver defined to resolve (?<to>(?<detail>\S+))/, 'resolver'],
 ];
 
 function classify(message: string, during: string | null): Classified {
   const upstreamSide = /upstream$/.test(during ?? '');
-  let kind: NginxErrorKind = 'other';
+  let kind: NginxErrorKind =
+    upstreamSide && during?.startsWith('SSL handshaking') ? 'ssl-handshake' : 'other';
   let g: Record<string, string | undefined> = /\((?<errno>\d+): (?<text>[^)]*)\)/.exec(message)?.groups ?? {};
   for (const [pattern, k, needsUpstream] of rules) {
     const m = pattern.exec(message);

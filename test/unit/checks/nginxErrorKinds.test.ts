@@ -30,6 +30,11 @@ import { execResult, fixture, runCheck } from '../../support/checkKit.js';
 //   php-fpm: php-fpm 8.2 (pm static 2, listen.backlog 1, request_terminate_timeout 4s): a missing
 //     script, a fatal error, error_log(), a Content-Length longer than the body, a child killed with
 //     SIGKILL after flush() and before output, six concurrent sleep(20) requests, proxy_pass to FPM.
+//   tls: proxy_pass https:// to a plain HTTP port, to a TLS 1.3-only server with proxy_ssl_protocols
+//     TLSv1.2, proxy_ssl_verify with the wrong CA and with the wrong proxy_ssl_name, to a server that
+//     closes at once (RST) or after reading the ClientHello (FIN), to one that never answers.
+//   resolver: proxy_pass http://$backend:8080 without a resolver, and with resolvers answering
+//     NXDOMAIN, SERVFAIL or nothing.
 // other-temp-file.txt: proxy_temp_path not writable by the worker, a slow client of a large response.
 // Only path prefixes were rewritten (the scratch directory to /run/, /var/www/shop/ and
 // /var/lib/nginx/proxy/); everything else is byte for byte what nginx wrote.
@@ -123,6 +128,21 @@ const table: Record<string, string[]> = {
     ...Array(2).fill(`connect-failed 11 connecting connect ${fpm}`),
     ...Array(4).fill(`recv-reset 104 reading recv ${fpm}`),
     'recv-reset 104 reading recv http://unix:/run/php/php8.2-fpm.sock /run/php/php8.2-fpm.sock',
+  ],
+  tls: [
+    'ssl-handshake - connecting SSL_do_handshake https://127.0.0.1:18913 127.0.0.1:18913 | SSL: error:0A00010B:SSL routines::wrong version number',
+    'ssl-handshake - connecting SSL_do_handshake https://127.0.0.1:18924 127.0.0.1:18924 | SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70',
+    'ssl-handshake - connecting - https://127.0.0.1:18914 127.0.0.1:18914 | certificate does not match "api.internal"',
+    'ssl-handshake - connecting - https://127.0.0.1:18925 127.0.0.1:18925 | certificate verify error: (21:unable to verify the first certificate)',
+    'ssl-handshake 104 connecting - https://127.0.0.1:18915 127.0.0.1:18915 | peer closed connection in SSL handshake',
+    'ssl-handshake - connecting - https://127.0.0.1:18901 127.0.0.1:18901 | peer closed connection in SSL handshake',
+    'upstream-timeout 110 connecting - https://127.0.0.1:18911 127.0.0.1:18911',
+  ],
+  resolver: [
+    'resolver - - - orders.internal orders.internal | orders.internal',
+    'resolver 3 - - orders.internal orders.internal | orders.internal',
+    'resolver 110 - - orders.internal orders.internal | orders.internal',
+    'resolver 2 - - orders.internal orders.internal | orders.internal',
   ],
 };
 
@@ -258,6 +278,36 @@ describe('nginx-errors findings per family', () => {
       ['nginx-upstream-error', 'warn', expect.stringMatching(/^PHP message: PHP Fatal error: .*line 2$/s)],
       ['nginx-upstream-error', 'warn', 'PHP message: cart: coupon service slow (2300 ms)'],
     ]);
+  });
+
+  it('TLS handshakes and resolver failures', () => {
+    expect(summaries('kinds-tls.txt')).toEqual([
+      'critical https://127.0.0.1:18911 timed out during the TLS handshake: 1×',
+      'critical TLS handshake with https://127.0.0.1:18901 failed: peer closed connection in SSL handshake: 1×',
+      'critical TLS handshake with https://127.0.0.1:18913 failed: SSL: error:0A00010B:SSL routines::wrong version number: 1×',
+      'critical TLS handshake with https://127.0.0.1:18924 failed: SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70: 1×',
+      'critical TLS handshake with https://127.0.0.1:18914 failed: certificate does not match "api.internal": 1×',
+      'critical TLS handshake with https://127.0.0.1:18925 failed: certificate verify error: (21:unable to verify the first certificate): 1×',
+      'critical TLS handshake with https://127.0.0.1:18915 failed: peer closed connection in SSL handshake (104: Connection reset by peer): 1×',
+    ]);
+    expect(summaries('kinds-resolver.txt')).toEqual([
+      'critical orders.internal could not be resolved (110: Operation timed out): 1×',
+      'critical orders.internal could not be resolved (2: Server failure): 1×',
+      'critical no resolver defined to resolve orders.internal: 1×',
+      'critical orders.internal could not be resolved (3: Host not found): 1×',
+    ]);
+    const [nx] = entries('kinds-resolver.txt').filter((l) => l.errno === 3);
+    expect(nx).toMatchObject({
+      errnoText: 'Host not found',
+      upstream: null,
+      upstreamHost: 'orders.internal',
+    });
+    expect(run('kinds-resolver.txt')[0]?.data).toMatchObject({
+      errorKind: 'resolver',
+      upstream: 'orders.internal',
+      upstreamHost: 'orders.internal',
+      server: 'dyn.example.com',
+    });
   });
 
   it('keeps a message it does not know, naming an upstream at crit, as a warning', () => {
