@@ -48,6 +48,7 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
   const core = last.message.replace(/ while [^"]*$/, '');
   const said = core.startsWith('upstream ') ? core.replace(/^upstream /, `${to} `) : `${core} (${to})`;
   const closed = !last.detail || last.detail === 'connection' ? 'the connection' : last.detail;
+  const wc = `${last.detail ?? 'the'} worker_connections are not enough`;
   const byKind: Record<NginxErrorKind, string> = {
     'connect-failed':
       last.call === 'bind'
@@ -67,6 +68,8 @@ function what(g: UpstreamErrorGroup, last: NginxErrorLine): string {
     'unexpected-fastcgi-record': `${said}${/version: 72$/.test(last.detail ?? '') ? ' (an HTTP server, not FastCGI?)' : ''}`,
     'fastcgi-stderr': `${to} wrote to FastCGI stderr: "${(last.detail ?? '').split('\n')[0]?.slice(0, 120)}"`,
     'ssl-handshake': `TLS handshake with ${to} failed: ${last.detail ?? last.message.slice(0, 120)}${last.call ? '' : errno}`,
+    'worker-connections': last.upstream ? `${wc} to connect to ${to}` : `${wc} to accept clients`,
+    'open-files': `nginx is out of file descriptors: ${last.call ?? ''}()${errno}${last.upstream ? ` connecting to ${to}` : ''}`,
     resolver:
       last.errno !== null
         ? `${last.detail} could not be resolved${errno}`

@@ -1,6 +1,8 @@
 /**
  * Pure parser for nginx error-log lines:
  * `YYYY/MM/DD HH:MM:SS [level] pid#tid: *cid message, client: …, server: …, request: "…", upstream: "…", host: "…"`.
+ * The kinds are the messages nginx 1.22's upstream, proxy, FastCGI, uwsgi, grpc, SSL, resolver and
+ * event modules log (see the fixtures under test/fixtures/nginx-errors/kinds-*.txt).
  */
 
 export type NginxErrorKind =
@@ -16,6 +18,8 @@ export type NginxErrorKind =
   | 'unexpected-fastcgi-record'
   | 'fastcgi-stderr'
   | 'ssl-handshake'
+  | 'worker-connections'
+  | 'open-files'
   | 'resolver'
   | 'server-disabled'
   | 'other';
@@ -118,6 +122,8 @@ const rules: Rule[] = [
     (n) => (n === '110' ? 'upstream-timeout' : 'connect-failed'),
   ],
   [re`^(?<call>bind)\((?<detail>\S+)\) failed ${E}`, 'connect-failed'],
+  [/^(?<call>\w+)\(\) (?:"[^"]*" )?failed \((?<errno>2[34]): (?<text>[^)]*)\)/, 'open-files'],
+  [/^(?<detail>\d+) worker_connections are not enough/, 'worker-connections'],
   [re`^upstream timed out ${E}`, 'upstream-timeout'],
   [/^upstream prematurely closed (?<detail>FastCGI \w+|\w+)/, 'prematurely-closed'],
   [re`^(?<call>writev|send|sendfile|sendmsg|SSL_write|SSL_sendfile)\(\) failed ${E}`, 'send-failed', true],

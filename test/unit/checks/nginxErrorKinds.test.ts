@@ -35,6 +35,8 @@ import { execResult, fixture, runCheck } from '../../support/checkKit.js';
 //     closes at once (RST) or after reading the ClientHello (FIN), to one that never answers.
 //   resolver: proxy_pass http://$backend:8080 without a resolver, and with resolvers answering
 //     NXDOMAIN, SERVFAIL or nothing.
+//   worker-connections: worker_connections 5 with concurrent proxied requests, then idle clients.
+//   open-files: worker_rlimit_nofile 9 (one free descriptor after startup), then idle clients.
 // other-temp-file.txt: proxy_temp_path not writable by the worker, a slow client of a large response.
 // Only path prefixes were rewritten (the scratch directory to /run/, /var/www/shop/ and
 // /var/lib/nginx/proxy/); everything else is byte for byte what nginx wrote.
@@ -143,6 +145,17 @@ const table: Record<string, string[]> = {
     'resolver 3 - - orders.internal orders.internal | orders.internal',
     'resolver 110 - - orders.internal orders.internal | orders.internal',
     'resolver 2 - - orders.internal orders.internal | orders.internal',
+  ],
+  'worker-connections': [
+    'worker-connections - connecting - http://127.0.0.1:18918 127.0.0.1:18918 | 5',
+    `worker-connections - connecting - ${fpm} | 5`,
+    ...Array(3).fill('worker-connections - - - - - | 5'),
+  ],
+  'open-files': [
+    'open-files 24 - socketpair - -',
+    'open-files 24 connecting socket http://127.0.0.1:18918 127.0.0.1:18918',
+    `open-files 24 connecting socket ${fpm}`,
+    ...Array(5).fill('open-files 24 - accept4 - -'),
   ],
 };
 
@@ -308,6 +321,27 @@ describe('nginx-errors findings per family', () => {
       upstreamHost: 'orders.internal',
       server: 'dyn.example.com',
     });
+  });
+
+  it('worker_connections and file descriptor limits', () => {
+    expect(summaries('kinds-worker-connections.txt')).toEqual([
+      'critical 5 worker_connections are not enough to accept clients: 3×',
+      'critical 5 worker_connections are not enough to connect to http://127.0.0.1:18918: 1×',
+      'critical 5 worker_connections are not enough to connect to unix:/run/php/php8.2-fpm.sock: 1×',
+    ]);
+    const [accept] = entries('kinds-open-files.txt').filter((l) => l.call === 'accept4');
+    expect(accept).toMatchObject({
+      level: 'crit',
+      connection: null,
+      client: null,
+      upstream: null,
+      during: null,
+    });
+    expect(summaries('kinds-open-files.txt')).toEqual([
+      'critical nginx is out of file descriptors: accept4() (24: Too many open files): 6×',
+      'critical nginx is out of file descriptors: socket() (24: Too many open files) connecting to http://127.0.0.1:18918: 1×',
+      'critical nginx is out of file descriptors: socket() (24: Too many open files) connecting to unix:/run/php/php8.2-fpm.sock: 1×',
+    ]);
   });
 
   it('keeps a message it does not know, naming an upstream at crit, as a warning', () => {
