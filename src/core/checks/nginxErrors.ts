@@ -93,11 +93,15 @@ function severityOf(g: UpstreamErrorGroup, failedRequests: ReadonlySet<string>):
   return withFailure ? 'critical' : 'warn';
 }
 
+/** How recent a line must be to count as a fresh error (the rate the verdict reads). */
+export const freshMinutes = 2;
+
 function groupFinding(
   f: ReturnType<typeof finder>,
   g: UpstreamErrorGroup,
   minutes: number,
   severity: 'critical' | 'warn',
+  now: number,
 ): Finding {
   const first = g.lines[0] as NginxErrorLine;
   const last = g.lines[g.lines.length - 1] as NginxErrorLine;
@@ -117,10 +121,13 @@ function groupFinding(
       first: first.time,
       last: last.time,
       server: last.server,
+      requestHost: last.host,
       phase: last.phase,
       during: last.during,
       call: last.call,
       detail: last.detail,
+      fresh: g.lines.filter((l) => l.at >= now - freshMinutes * 60_000).length,
+      freshMinutes,
     },
   );
 }
@@ -159,7 +166,7 @@ export const nginxErrors: HostCheck<NginxErrorsParams> = {
         lastAt(b.g) - lastAt(a.g) ||
         b.g.count - a.g.count,
     );
-    const findings = rated.slice(0, maxGroups).map((r) => groupFinding(f, r.g, p.minutes, r.severity));
+    const findings = rated.slice(0, maxGroups).map((r) => groupFinding(f, r.g, p.minutes, r.severity, now));
     if (!rated.some((r) => r.severity === 'critical')) {
       findings.unshift(
         f(

@@ -5,26 +5,9 @@
  * event modules log (see the fixtures under test/fixtures/nginx-errors/kinds-*.txt).
  */
 
-export type NginxErrorKind =
-  | 'connect-failed'
-  | 'prematurely-closed'
-  | 'recv-reset'
-  | 'no-live-upstreams'
-  | 'upstream-timeout'
-  | 'too-big-header'
-  | 'send-failed'
-  | 'invalid-header'
-  | 'invalid-response'
-  | 'unexpected-fastcgi-record'
-  | 'fastcgi-stderr'
-  | 'ssl-handshake'
-  | 'worker-connections'
-  | 'open-files'
-  | 'resolver'
-  | 'server-disabled'
-  | 'other';
+import type { NginxErrorKind, UpstreamPhase } from '../model/facts/nginx.js';
 
-export type UpstreamPhase = 'connecting' | 'sending' | 'reading' | null;
+export type { NginxErrorKind, UpstreamPhase };
 
 export interface NginxErrorLine {
   raw: string;

@@ -5,7 +5,7 @@ import {
   type NginxErrorLine,
   parseNginxErrorLine,
 } from '../../../src/core/checks/parseNginxErrorLog.js';
-import { execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
 
 // kinds-*.txt: nginx 1.22.1 (Debian bookworm, nginx-light) with `error_log … warn`, workers as
 // www-data, run in a private network namespace (loopback, a veth whose far end answers no ARP, a
@@ -210,8 +210,11 @@ describe('nginx-errors findings per family', () => {
     ]);
     const [written] = entries('kinds-io.txt').filter((l) => l.kind === 'send-failed');
     expect(written).toMatchObject({ errnoText: 'Broken pipe', request: 'POST /stream/upload HTTP/1.1' });
-    const epipe = run('kinds-io.txt').find((f) => f.data.errno === 32);
+    const epipe = run('kinds-io.txt').find((f) => dataOf(f).errno === 32);
     expect(epipe?.data).toEqual({
+      requestHost: 'api.example.com',
+      fresh: 1,
+      freshMinutes: 2,
       errorKind: 'send-failed',
       errno: 32,
       upstream: 'http://127.0.0.1:18921',
@@ -285,7 +288,7 @@ describe('nginx-errors findings per family', () => {
     ]);
     // Only FPM's stderr in the window: no upstream error, the messages kept as warnings.
     const stderrOnly = fx('kinds-php-fpm.txt').split('\n').slice(0, 7).join('\n');
-    expect(run('', stderrOnly).map((f) => [f.kind, f.severity, f.data.detail ?? null])).toEqual([
+    expect(run('', stderrOnly).map((f) => [f.kind, f.severity, dataOf(f).detail ?? null])).toEqual([
       ['nginx-errors-none', 'ok', null],
       ['nginx-upstream-error', 'warn', 'Primary script unknown'],
       ['nginx-upstream-error', 'warn', expect.stringMatching(/^PHP message: PHP Fatal error: .*line 2$/s)],

@@ -148,6 +148,9 @@ describe('nginx-errors parse', () => {
 
     const enoent = byErrno(findings, 'connect-failed', 2, 'fastcgi://unix:/tmp/medicfx/run/php8.1-fpm.sock');
     expect(enoent?.data).toEqual({
+      requestHost: 'shop.example.com',
+      fresh: 0,
+      freshMinutes: 2,
       errorKind: 'connect-failed',
       errno: 2,
       upstream: 'fastcgi://unix:/tmp/medicfx/run/php8.1-fpm.sock',
@@ -247,6 +250,9 @@ describe('nginx-errors parse', () => {
     const stale = run(execResult(fx('debian-stale-socket.txt')));
     expect(stale).toHaveLength(1);
     expect(stale[0]?.data).toEqual({
+      requestHost: 'shop.example.com',
+      fresh: 3,
+      freshMinutes: 2,
       errorKind: 'connect-failed',
       errno: 111,
       upstream: 'fastcgi://unix:/run/php/php8.2-fpm.sock',

@@ -82,9 +82,19 @@ export type NginxErrorKind =
   | 'no-live-upstreams'
   | 'upstream-timeout'
   | 'too-big-header'
+  | 'send-failed'
+  | 'invalid-header'
+  | 'invalid-response'
+  | 'unexpected-fastcgi-record'
+  | 'fastcgi-stderr'
+  | 'ssl-handshake'
+  | 'worker-connections'
+  | 'open-files'
+  | 'resolver'
+  | 'server-disabled'
   | 'other';
 
-export type UpstreamPhase = 'connecting' | 'reading' | null;
+export type UpstreamPhase = 'connecting' | 'sending' | 'reading' | null;
 
 /** A group of upstream errors of one kind, errno and upstream, in the check's window. */
 export interface NginxUpstreamErrorFact {
@@ -99,7 +109,18 @@ export interface NginxUpstreamErrorFact {
   first: string;
   last: string;
   server: string | null;
+  /** The request's Host header, as the line logs it. */
+  requestHost: string | null;
   phase: UpstreamPhase;
+  /** nginx's own "while …" text (`reading upstream` is the body, after the status was sent). */
+  during: string | null;
+  /** The call that failed (`connect`, `recv`, `writev`, `SSL_do_handshake`, …). */
+  call: string | null;
+  /** The variable part: FPM's stderr text, the bad header, the TLS error, the name to resolve. */
+  detail: string | null;
+  /** Lines of the group logged within the last `freshMinutes` before the host's now. */
+  fresh: number;
+  freshMinutes: number;
 }
 
 export interface NginxErrorsNoneFact {
