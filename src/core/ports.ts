@@ -74,8 +74,8 @@ export interface LogLine {
  * parses it, so parsers are tested on verbatim API answers.
  */
 export interface ContainerEngine {
-  /** GET /containers/json?all=1 filtered by exact name or by a `key=value` label. */
-  list(filter: { name?: string; label?: string }): Promise<unknown[]>;
+  /** GET /containers/json?all=1 filtered by exact name, a `key=value` label, an id or a published port. */
+  list(filter: { name?: string; label?: string; id?: string; publish?: number }): Promise<unknown[]>;
   inspect(id: string): Promise<unknown>;
   /** The last `tail` lines of stdout and stderr, demultiplexed, in order. */
   logs(id: string, tail: number, tty: boolean): Promise<LogLine[]>;

@@ -97,10 +97,14 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  list(filter: { name?: string; label?: string }): Promise<unknown[]> {
+  list(filter: { name?: string; label?: string; id?: string; publish?: number }): Promise<unknown[]> {
     const filters: Record<string, string[]> = filter.name
       ? { name: [filter.name] }
-      : { label: [filter.label ?? ''] };
+      : filter.id
+        ? { id: [filter.id] }
+        : filter.publish
+          ? { publish: [String(filter.publish)] }
+          : { label: [filter.label ?? ''] };
     return this.call(() => this.docker.listContainers({ all: true, filters }));
   }
 

@@ -22,6 +22,13 @@ export const dockerContainerParams = z
       .string()
       .regex(/^[^=\s]+=[^\s]*$/, 'a label selector key=value')
       .optional(),
+    /** Or its id (how the chain finds the container behind a listener's cgroup). */
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{12,64}$/, 'a container id')
+      .optional(),
+    /** Or the host port it publishes (how the chain finds it behind Docker's port proxy). */
+    publishedPort: z.number().int().min(1).max(65535).optional(),
     /** The port nginx proxies to for this container (a published host port). */
     port: z.number().int().min(1).max(65535).optional(),
     logLines: z.number().int().min(0).max(500).default(20),
@@ -29,7 +36,10 @@ export const dockerContainerParams = z
     flapMinutes: z.number().int().positive().default(10),
   })
   .strict()
-  .refine((p) => Boolean(p.container) !== Boolean(p.label), 'give exactly one of container or label');
+  .refine(
+    (p) => [p.container, p.label, p.id, p.publishedPort].filter((x) => x !== undefined).length === 1,
+    'give exactly one of container, label, id or publishedPort',
+  );
 export type DockerContainerParams = z.infer<typeof dockerContainerParams>;
 
 /** Pure: one container's findings from its inspect, stats and last log lines. */
@@ -119,7 +129,14 @@ export function containerFindings(
 }
 
 async function findIds(engine: ContainerEngine, p: DockerContainerParams): Promise<string[]> {
-  const list = await engine.list(p.container ? { name: p.container } : { label: p.label as string });
+  const filter = p.container
+    ? { name: p.container }
+    : p.label
+      ? { label: p.label }
+      : p.id
+        ? { id: p.id }
+        : { publish: p.publishedPort as number };
+  const list = await engine.list(filter);
   return list
     .map((c) => (c as { Id?: string; Names?: string[] }) ?? {})
     .filter((c) => !p.container || (c.Names ?? []).includes(`/${p.container}`))
@@ -134,7 +151,9 @@ export const dockerContainer: ContainerCheck<DockerContainerParams> = {
   params: dockerContainerParams as unknown as z.ZodType<DockerContainerParams>,
   async run(p, ctx, { containers, now }) {
     const f = finder('docker-container', ctx.host);
-    const what = p.container ?? `label ${p.label}`;
+    const what =
+      p.container ??
+      (p.label ? `label ${p.label}` : p.id ? `id ${p.id}` : `publishing port ${p.publishedPort}`);
     const ids = await findIds(containers, p);
     if (ids.length === 0) {
       return [

@@ -12,7 +12,12 @@ const userName = z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a user name');
 export const pm2AppParams = z
   .object({
     /** The pm2 app name (all its instances in cluster mode). */
-    app: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, 'a pm2 app name'),
+    app: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, 'a pm2 app name')
+      .optional(),
+    /** Or the pid of one of its processes (how the chain finds an app behind a listener). */
+    pid: z.number().int().positive().optional(),
     /** The user whose pm2 daemon runs the app: pm2 is per user, never run it as root. */
     user: userName,
     /** pm2 binary, if not on the user's PATH. */
@@ -22,7 +27,11 @@ export const pm2AppParams = z
       .default('pm2'),
     logLines: z.number().int().min(0).max(200).default(20),
   })
-  .strict();
+  .strict()
+  .refine(
+    (p) => p.app !== undefined || p.pid !== undefined,
+    'give the app, or the pid of one of its processes',
+  );
 export type Pm2AppParams = z.infer<typeof pm2AppParams>;
 
 /**
@@ -45,7 +54,7 @@ export function pm2Script(p: Pm2AppParams): string {
 
 function appFinding(
   f: ReturnType<typeof finder>,
-  p: Pm2AppParams,
+  p: Pm2AppParams & { app: string },
   instances: Pm2Entry[],
   now: Date,
 ): Finding[] {
@@ -122,7 +131,7 @@ export const pm2App: HostCheck<Pm2AppParams> = {
           'critical',
           `no pm2 daemon runs for ${p.user} on ${ctx.host}`,
           firstLines(out.stderr, 1),
-          { app: p.app, user: p.user },
+          { app: p.app ?? `pid ${p.pid}`, user: p.user },
         ),
       ];
     }
@@ -130,22 +139,23 @@ export const pm2App: HostCheck<Pm2AppParams> = {
     if (failed) return [failed];
     const list = parsePm2List(out.stdout);
     if (!list) return [unparseable(f, 'pm2', `pm2 jlist as ${p.user}`, out.stdout)];
-    const instances = list.filter((x) => x.name === p.app);
+    const app = p.app ?? list.find((x) => x.pid === p.pid)?.name;
+    const instances = list.filter((x) => x.name === app);
     if (instances.length === 0) {
       return [
         f(
           'pm2-app-missing',
           'critical',
-          `pm2 of ${p.user} has no app ${p.app}`,
+          `pm2 of ${p.user} has no app ${p.app ?? `with pid ${p.pid}`}`,
           [`pm2 apps of ${p.user}: ${list.map((x) => x.name).join(', ') || 'none'}`],
           {
-            app: p.app,
+            app: p.app ?? `pid ${p.pid}`,
             user: p.user,
             apps: list.map((x) => x.name),
           },
         ),
       ];
     }
-    return appFinding(f, p, instances, ctx.now);
+    return appFinding(f, { ...p, app: app as string }, instances, ctx.now);
   },
 };

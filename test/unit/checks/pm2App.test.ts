@@ -181,3 +181,17 @@ describe('pm2-app', () => {
     expect(pm2AppParams.safeParse({ app: 'api', user: 'root$(id)' }).success).toBe(false);
   });
 });
+
+describe('pm2-app found by pid', () => {
+  it('finds the app one of whose processes holds the listener', () => {
+    const [f] = run(fx('filtered-online-errored.json'), { pid: 116, user: 'deploy' });
+    expect(f).toMatchObject({ kind: 'pm2-app', data: { app: 'api', status: 'online' } });
+  });
+  it('says no app holds that pid', () => {
+    const [f] = run(fx('filtered-online-errored.json'), { pid: 4242, user: 'deploy' });
+    expect(f).toMatchObject({ kind: 'pm2-app-missing', summary: 'pm2 of deploy has no app with pid 4242' });
+  });
+  it('needs an app or a pid', () => {
+    expect(pm2AppParams.safeParse({ user: 'deploy' }).success).toBe(false);
+  });
+});

@@ -157,3 +157,14 @@ describe('dockerContainer check', () => {
     expect(f.filter((x) => x.kind === 'container-state')).toHaveLength(1);
   });
 });
+
+describe('docker-container selectors', () => {
+  it('takes exactly one of container, label, id or publishedPort', () => {
+    const ok = (p: object) => dockerContainerParams.safeParse(p).success;
+    expect(ok({ id: '0123456789ab' })).toBe(true);
+    expect(ok({ publishedPort: 38080 })).toBe(true);
+    expect(ok({ container: 'web', id: '0123456789ab' })).toBe(false);
+    expect(ok({ id: 'not-an-id' })).toBe(false);
+    expect(ok({})).toBe(false);
+  });
+});
