@@ -54,6 +54,116 @@ export function fpmSaturation(lines: readonly FpmLogLine[]): FpmSaturation[] {
   return [...pools.values()];
 }
 
+/** What php-fpm's own log says about its workers; one event per WARNING/ERROR/ALERT line. */
+export type FpmEvent = FpmEventBase &
+  (
+    | { kind: 'child-signal'; signal: number; signalName: string; coreDumped: boolean; afterSeconds: number }
+    | { kind: 'child-exit'; code: number; afterSeconds: number }
+    | { kind: 'execution-timeout' | 'slow-request'; script: string; request: string; seconds: number }
+    | { kind: 'failed-threshold'; failures: number; seconds: number }
+    | { kind: 'max-children'; maxChildren: number | null }
+    | { kind: 'seems-busy'; spawning: number; idle: number; total: number }
+    | { kind: 'bind-failed'; address: string; reason: string }
+    | { kind: 'init-failed' }
+    | { kind: 'other'; message: string }
+  );
+
+export interface FpmEventBase {
+  /** The log line, verbatim. */
+  line: string;
+  /** As {@link FpmLogLine.at}: the logged time read as if it were UTC. */
+  at: number;
+  level: string;
+  /** The `[pool NAME]` the line names; null for master-wide lines. */
+  pool: string | null;
+  /** The child's pid where the line names one (`child N`). */
+  pid: number | null;
+}
+
+/** An event's own fields (Omit distributed over the union). */
+type Detail = FpmEvent extends infer E ? (E extends unknown ? Omit<E, keyof FpmEventBase> : never) : never;
+const num = (s: string | undefined) => Number(s);
+
+/** Message patterns (php-fpm 7.x/8.x fpm_children.c, fpm_request.c, fpm_process_ctl.c, fpm_sockets.c). */
+const patterns: { re: RegExp; make: (m: RegExpExecArray) => Detail }[] = [
+  {
+    re: /child (\d+) exited on signal (\d+) \((\w+)( - core dumped)?\) after ([\d.]+) seconds/,
+    make: (m) => ({
+      kind: 'child-signal',
+      signal: num(m[2]),
+      signalName: m[3] ?? '',
+      coreDumped: m[4] !== undefined,
+      afterSeconds: num(m[5]),
+    }),
+  },
+  {
+    re: /child (\d+) exited with code (\d+) after ([\d.]+) seconds/,
+    make: (m) => ({ kind: 'child-exit', code: num(m[2]), afterSeconds: num(m[3]) }),
+  },
+  {
+    re: /child (\d+), script '(.*)' \(request: "(.*)"\) (execution timed out|executing too slow) \(([\d.]+) sec\)/,
+    make: (m) => ({
+      kind: m[4] === 'execution timed out' ? 'execution-timeout' : 'slow-request',
+      script: m[2] ?? '',
+      request: m[3] ?? '',
+      seconds: num(m[5]),
+    }),
+  },
+  {
+    re: /failed processes threshold \((\d+) in (\d+) sec\) is reached/,
+    make: (m) => ({ kind: 'failed-threshold', failures: num(m[1]), seconds: num(m[2]) }),
+  },
+  {
+    re: /server reached (?:pm\.)?max_children setting(?: \((\d+)\))?/,
+    make: (m) => ({ kind: 'max-children', maxChildren: m[1] ? Number(m[1]) : null }),
+  },
+  {
+    re: /seems busy \(.*\), spawning (\d+) children, there are (\d+) idle, and (\d+) total children/,
+    make: (m) => ({ kind: 'seems-busy', spawning: num(m[1]), idle: num(m[2]), total: num(m[3]) }),
+  },
+  {
+    re: /unable to bind listening socket for address '(.*)': (.*)$/,
+    make: (m) => ({ kind: 'bind-failed', address: m[1] ?? '', reason: m[2] ?? '' }),
+  },
+  {
+    re: /Another FPM instance seems to already listen on (.*)$/,
+    make: (m) => ({ kind: 'bind-failed', address: m[1] ?? '', reason: 'another FPM instance listens there' }),
+  },
+  { re: /FPM initialization failed/, make: () => ({ kind: 'init-failed' }) },
+];
+
+const eventLevels = new Set(['WARNING', 'ERROR', 'ALERT']);
+
+/**
+ * Typed events from php-fpm's error log: crashed, killed and timed-out children, the emergency
+ * restart threshold, saturation, bind and start-up failures. NOTICE and DEBUG lines (a child
+ * started, an idle child reaped with SIGQUIT, a clean exit with code 0) yield nothing; any other
+ * WARNING/ERROR/ALERT line is an `other` event with its level.
+ */
+export function parseFpmEvents(lines: readonly FpmLogLine[]): FpmEvent[] {
+  const out: FpmEvent[] = [];
+  for (const l of lines) {
+    if (!eventLevels.has(l.level)) continue;
+    const base = {
+      line: l.raw,
+      at: l.at,
+      level: l.level,
+      pool: /\[pool ([^\]]+)\]/.exec(l.message)?.[1] ?? null,
+      pid: l.message.match(/\bchild (\d+)\b/)?.[1],
+    };
+    let detail: Detail = { kind: 'other', message: l.message };
+    for (const p of patterns) {
+      const m = p.re.exec(l.message);
+      if (m) {
+        detail = p.make(m);
+        break;
+      }
+    }
+    out.push({ ...base, pid: base.pid ? Number(base.pid) : null, ...detail } as FpmEvent);
+  }
+  return out;
+}
+
 export interface PoolListen {
   file: string;
   value: string;
