@@ -124,6 +124,8 @@ export class Fleet {
       'NET_ADMIN',
       '--cap-add',
       'SYSLOG', // root on a real host reads the kernel log (dmesg)
+      '--cap-add',
+      'SYS_PTRACE', // and sees every process's sockets (ss -p reads /proc/PID/fd of other users)
       '--security-opt',
       'seccomp=unconfined',
       '--cgroupns=host',
