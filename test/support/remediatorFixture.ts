@@ -43,6 +43,9 @@ export const report = (
   findings: [],
   actions,
   checks: [],
+  topology: { gateways: [], chains: [] },
+  blindSpots: [],
+  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentMinutes: 2 },
 });
 
 export function setup(policy: Record<string, unknown> = {}, siteUp = () => true) {

@@ -11,7 +11,12 @@ const painter =
   (c, s) =>
     style.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s;
 
-const statusMark: Record<Report['status'], string> = { healthy: 'OK', degraded: 'DEGRADED', down: 'DOWN' };
+const statusMark: Record<Report['status'], string> = {
+  healthy: 'OK',
+  degraded: 'DEGRADED',
+  down: 'DOWN',
+  unknown: 'UNKNOWN',
+};
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -20,6 +20,13 @@ export function foldProgress(s: ProgressState, e: ProgressEvent): ProgressState 
   if (e.type === 'run-started') {
     s.total = e.total;
     for (const [host, total] of Object.entries(e.perHost)) s.hosts.set(host, { total, done: 0, bad: [] });
+  } else if (e.type === 'checks-added') {
+    s.total = e.total;
+    for (const [host, n] of Object.entries(e.perHost)) {
+      const h = s.hosts.get(host) ?? { total: 0, done: 0, bad: [] };
+      h.total += n;
+      s.hosts.set(host, h);
+    }
   } else if (e.type === 'check-finished') {
     s.done = e.done;
     const h = s.hosts.get(e.run.host) ?? { total: 0, done: 0, bad: [] };

@@ -8,6 +8,7 @@ const statusEmoji: Record<Report['status'], string> = {
   healthy: ':large_green_circle:',
   degraded: ':large_yellow_circle:',
   down: ':red_circle:',
+  unknown: ':white_circle:',
 };
 const checkEmoji: Record<string, string> = { ok: '✓', warn: '!', critical: '✗', error: '?', skipped: '–' };
 

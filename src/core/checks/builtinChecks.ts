@@ -11,7 +11,9 @@ import { nginxErrors } from './nginxErrors.js';
 import { oomKills } from './oomKills.js';
 import { phpFpm } from './phpFpm.js';
 import { pm2App } from './pm2App.js';
+import { serviceUnits } from './serviceUnits.js';
 import { systemdUnit } from './systemdUnit.js';
+import { unitJournal } from './unitJournal.js';
 import { upstreamProbe } from './upstreamProbe.js';
 
 /** Every check Medic ships; playbooks refer to them by id. */
@@ -19,12 +21,14 @@ export const builtinChecks: readonly Check<never>[] = [
   httpProbe,
   upstreamProbe,
   systemdUnit,
+  unitJournal,
   phpFpm,
   dockerContainer,
   pm2App,
   nginxConfig,
   nginxErrors,
   listeningSockets,
+  serviceUnits,
   memory,
   disk,
   oomKills,

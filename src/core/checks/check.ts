@@ -31,8 +31,8 @@ export interface HostCheck<P = unknown> {
   scope: 'host';
   id: string;
   title: string;
-  /** Runs in the first phase, with the gateway probe (it is a probe too, not a log reader). */
-  probe?: boolean;
+  /** Reads a log: waits for the site's first probe, whose failure is the freshest line to read. */
+  logReader?: boolean;
   /** Strict zod schema of the check's YAML parameters (merged from playbook and service). */
   params: z.ZodType<P>;
   steps(params: P, ctx: CheckContext): CheckStep[];
@@ -45,7 +45,16 @@ export interface SiteCheck<P = unknown> {
   id: string;
   title: string;
   params: z.ZodType<P>;
-  run(params: P, ctx: CheckContext, deps: { http: HttpProber }): Promise<Finding[]>;
+  run(params: P, ctx: CheckContext, deps: { http: HttpProber; sampling?: Sampling }): Promise<Finding[]>;
+}
+
+/** How a site check spreads its probes over a run (the engine provides it). */
+export interface Sampling {
+  /** Resolves when the host checks are done. */
+  until: Promise<void>;
+  /** Called once the first probe answered: log readers may start. */
+  onFirst(): void;
+  sleep(ms: number): Promise<void>;
 }
 
 /** A check that asks a host's container engine (Docker Engine API) rather than running commands. */

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import type { ExecResult } from '../ports.js';
+import { fpmEventFindings } from './backendEvents.js';
 import { type CheckStep, type Find, finder, type HostCheck, type StepOutputs, stepOutput } from './check.js';
 import { logTailSteps, readLogTail } from './logTail.js';
 import {
   describeFpmStatus,
   fpmSaturation,
+  parseFpmEvents,
   parseFpmLogLine,
   parseFpmStatus,
   parsePoolListen,
@@ -97,7 +99,7 @@ function poolFindings(f: Find, out: ExecResult, socket: string | undefined): Fin
 }
 
 /** The log (`tail`, privileged) read against the host's clock (`date`, unprivileged). */
-function logFindings(f: Find, outputs: StepOutputs, log: string, minutes: number): Finding[] {
+function logFindings(f: Find, outputs: StepOutputs, log: string, minutes: number, unit: string): Finding[] {
   const label = 'the php-fpm log';
   const read = readLogTail(f, outputs, {
     tailId: 'log',
@@ -112,23 +114,27 @@ function logFindings(f: Find, outputs: StepOutputs, log: string, minutes: number
   if (text.length > 0 && parsed.length === 0) return [unparseable(f, 'php-fpm', label, text.join('\n'))];
   const recent = parsed.filter((l) => l.at >= now - minutes * 60_000);
   const saturated = fpmSaturation(recent);
-  if (saturated.length === 0) {
+  const events = fpmEventFindings(f, unit, parseFpmEvents(recent));
+  if (saturated.length === 0 && events.length === 0) {
     return [
-      f('fpm-log-ok', 'ok', `no pool reached pm.max_children in the last ${minutes} min`, [], {
+      f('fpm-log-ok', 'ok', `no crash, timeout or full pool in the last ${minutes} min`, [], {
         log,
         linesInWindow: recent.length,
       }),
     ];
   }
-  return saturated.map((s) =>
-    f(
-      'fpm-saturated',
-      'critical',
-      `pool ${s.pool} reached pm.max_children${s.maxChildren !== null ? ` (${s.maxChildren})` : ''} ${s.lines.length}× in the last ${minutes} min`,
-      s.lines.slice(-3).map((l) => l.raw),
-      { count: s.lines.length, pool: s.pool, maxChildren: s.maxChildren },
+  return [
+    ...events,
+    ...saturated.map((s) =>
+      f(
+        'fpm-saturated',
+        'critical',
+        `pool ${s.pool} reached pm.max_children${s.maxChildren !== null ? ` (${s.maxChildren})` : ''} ${s.lines.length}× in the last ${minutes} min`,
+        s.lines.slice(-3).map((l) => l.raw),
+        { count: s.lines.length, pool: s.pool, maxChildren: s.maxChildren },
+      ),
     ),
-  );
+  ];
 }
 
 /** The status page: a queue with no idle worker is saturation now; a timeout means the pool is too busy to answer. */
@@ -158,6 +164,7 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
   scope: 'host',
   id: 'php-fpm',
   title: 'php-fpm pool',
+  logReader: true,
   params: phpFpmParams,
   steps(p) {
     const steps: CheckStep[] = [
@@ -188,10 +195,17 @@ export const phpFpm: HostCheck<PhpFpmParams> = {
   },
   parse(outputs, p, ctx): Finding[] {
     const f = finder('php-fpm', ctx.host);
-    const findings = [unitShowFinding(f, stepOutput(outputs, 'unit'), p.unit)];
+    const unit = unitShowFinding(f, stepOutput(outputs, 'unit'), p.unit);
+    const findings = [unit];
+    // A php-fpm that is not installed has no log or status page to read: that is no blind spot.
+    if (unit.kind === 'unit-state' && unit.data.loadState === 'not-found') {
+      if (p.socket) findings.push(socketFindings(f, outputs, p.socket));
+      findings.push(poolFindings(f, stepOutput(outputs, 'pools'), p.socket));
+      return findings;
+    }
     if (p.socket) findings.push(socketFindings(f, outputs, p.socket));
     findings.push(poolFindings(f, stepOutput(outputs, 'pools'), p.socket));
-    if (p.log) findings.push(...logFindings(f, outputs, p.log, p.minutes));
+    if (p.log) findings.push(...logFindings(f, outputs, p.log, p.minutes, p.unit));
     if (p.statusUrl) findings.push(statusFinding(f, stepOutput(outputs, 'status'), p.statusUrl));
     return findings;
   },

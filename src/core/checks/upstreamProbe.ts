@@ -62,7 +62,6 @@ export function parseWriteOut(
 
 export const upstreamProbe: HostCheck<UpstreamProbeParams> = {
   scope: 'host',
-  probe: true,
   id: 'upstream-probe',
   title: 'Upstreams probed directly from the gateway',
   params: upstreamProbeParams,

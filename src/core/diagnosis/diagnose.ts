@@ -1,45 +1,26 @@
 import type { ActionIntent } from '../model/action.js';
+import type { BlindSpot } from '../model/blindSpot.js';
 import type { DiagnosedCause as Cause } from '../model/cause.js';
-import type { SiteStatus } from '../model/report.js';
+import type { ChainView } from '../model/chainView.js';
+import { type Finding, isKind } from '../model/finding.js';
+import type { HealthBasis, SiteStatus } from '../model/report.js';
+import { blindSpotsOf } from './blindSpots.js';
+import { lines, makeCause } from './chain/causeKit.js';
+import { chainView } from './chain/chainView.js';
+import { examineLink } from './chain/examineLink.js';
+import { unclaimedCauses, unexplained } from './chain/gatewayCauses.js';
 import type { DiagnosisContext, Rule } from './rule.js';
-import { containerRules } from './rules/containerRules.js';
-import { hostRules } from './rules/hostRules.js';
-import { networkRules } from './rules/networkRules.js';
-import { nginxRules } from './rules/nginxRules.js';
-import { phpFpmRules } from './rules/phpFpmRules.js';
-import { pm2Rules } from './rules/pm2Rules.js';
-import { resourceRules } from './rules/resourceRules.js';
-import { unitRules } from './rules/unitRules.js';
-
-export const defaultRules: Rule[] = [
-  hostRules,
-  unitRules,
-  containerRules,
-  pm2Rules,
-  phpFpmRules,
-  resourceRules,
-  networkRules,
-  nginxRules,
-];
-
-const explainsRefused = new Set<Cause['id']>([
-  'upstream-down',
-  'upstream-crashing',
-  'upstream-socket-missing',
-  'upstream-socket-permission',
-  'upstream-port-mismatch',
-  'upstream-saturated',
-  'container-down',
-  'container-unhealthy',
-  'oom-killed',
-  'firewall-block',
-  'proxy-misconfig',
-]);
+import { contextRules } from './rules/contextRules.js';
+import { attributeSymptoms } from './symptoms.js';
+import { healthBasis, statusOf } from './verdict.js';
 
 export interface Diagnosis {
   status: SiteStatus;
   /** Ranked; each with the intents of what to do about it. */
   causes: Cause[];
+  chains: ChainView[];
+  blindSpots: BlindSpot[];
+  basis: HealthBasis;
 }
 
 /** Intents without repeats (the same kind, host and params, or the same manual step). */
@@ -49,10 +30,10 @@ export function uniqueIntents(list: ActionIntent[]): ActionIntent[] {
   return [...new Map(list.map((i) => [key(i), i])).values()];
 }
 
+/** Same cause, same hosts, same subject (title): two blocked ports stay two causes. */
 function merge(causes: Cause[]): Cause[] {
   const byKey = new Map<string, Cause>();
   for (const c of causes) {
-    // Same cause, same hosts, same subject (title): two blocked ports stay two causes.
     const key = `${c.id}|${[...c.hosts].sort().join(',')}|${c.title}`;
     const prev = byKey.get(key);
     if (!prev) {
@@ -69,39 +50,103 @@ function merge(causes: Cause[]): Cause[] {
   return [...byKey.values()];
 }
 
-/** Findings → ranked probable causes with evidence, the site status and the proposed actions. */
-export function diagnose(ctx: DiagnosisContext, rules: Rule[] = defaultRules): Diagnosis {
-  // A generic "nginx cannot connect" cause only counts when nothing explains refused
-  // connections more specifically (an unrelated memory or DNS cause does not).
-  let causes = merge(rules.flatMap((r) => r(ctx)));
-  const generic = (c: Cause) => c.id === 'upstream-down' && c.title.startsWith('nginx cannot connect');
-  if (causes.some((c) => !generic(c) && c.confidence >= 0.5 && explainsRefused.has(c.id))) {
-    causes = causes.filter((c) => !generic(c));
+/** A context cause the chain already states (the same id, sharing an evidence line) adds nothing. */
+function restates(chain: Cause[], c: Cause): boolean {
+  return chain.some((x) => x.id === c.id && c.evidence.some((e) => x.evidence.includes(e)));
+}
+
+/**
+ * Findings → the site's verdict. Every target of the site's topology is walked hop by hop and its
+ * first broken hop is its cause; a gateway error line no target claims becomes its own cause; the
+ * context (hosts out of reach, resources, declared services) adds what the chain does not say.
+ * A failing site with nothing broken below the gateway is the application's own error. What
+ * could not be seen is listed, and caps the status.
+ */
+export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): Diagnosis {
+  const attribution = attributeSymptoms(ctx);
+  const chainCauses: Cause[] = [];
+  const chains: ChainView[] = [];
+  const names = ctx.site.hostHeader ?? new URL(ctx.site.url).hostname;
+  for (const link of ctx.topology.links) {
+    const s = attribution.of(link);
+    const failingThrough = ctx.siteFailing && link.target.onProbePath;
+    // A target only old error lines name (the config has moved on, nothing fails there now) is history.
+    const stale = link.target.source === 'log' && !s.errors.some((e) => e.data.fresh > 0);
+    const v = stale ? {} : examineLink(ctx, link, s, failingThrough && link.target.source !== 'log');
+    if (v.cause) chainCauses.push(v.cause);
+    else
+      for (const e of s.errors.filter((x) => x.severity === 'critical' && x.data.fresh > 0))
+        chainCauses.push(unexplained(e, ctx.siteFailing));
+    chains.push(chainView(names, link, v));
   }
+  chainCauses.push(...unclaimedCauses(ctx, attribution.unattributed));
+  const context = rules.flatMap((r) => r(ctx)).filter((c) => !restates(chainCauses, c));
+  const causes = merge([...chainCauses, ...context]);
   causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 
-  const probe = ctx.findings.find((f) => f.kind === 'site-probe');
-  // Some findings need attributing to the site first (a shared gateway's error log, a shared
-  // kernel's OOM kills): those count through the causes the rules built from them, not directly.
-  const needsAttribution = new Set(['nginx-upstream-error', 'oom-kill', 'firewall-block']);
-  const critical = ctx.findings.some((f) => f.severity === 'critical' && !needsAttribution.has(f.kind));
-  const status: SiteStatus = ctx.siteFailing
-    ? 'down'
-    : critical || causes.some((c) => c.confidence >= 0.5)
-      ? 'degraded'
-      : 'healthy';
-
-  if (causes.length === 0) {
-    causes.push({
-      id: 'no-fault-found',
-      title: ctx.siteFailing
-        ? 'the site fails but no check found why: look at the application log'
-        : 'no fault found',
-      confidence: ctx.siteFailing ? 0.2 : 0.9,
-      evidence: probe ? probe.evidence : [],
-      hosts: [],
-      intents: [],
-    });
+  const basis = healthBasis(ctx);
+  const checks = ctx.checks ?? [];
+  const blindSpots = blindSpotsOf(ctx.findings, checks, ctx.topology);
+  const probe = ctx.findings.find((f): f is Finding<'site-probe'> => isKind(f, 'site-probe'));
+  if (causes.length === 0 && probe && basis.failedProbes > 0 && blindSpots.every((b) => !b.onPath)) {
+    causes.push(applicationError(ctx, probe, basis));
   }
-  return { status, causes };
+  const status = statusOf(basis, causes, blindSpots);
+  if (causes.length === 0) causes.push(emptyVerdict(status, basis, blindSpots, probe));
+  return { status, causes, chains, blindSpots, basis };
+}
+
+/** Nothing below the gateway is broken, yet the site fails: the application answers so itself. */
+function applicationError(ctx: DiagnosisContext, probe: Finding<'site-probe'>, b: HealthBasis): Cause {
+  const logs = ctx.topology.links.flatMap((l) =>
+    l.owner?.kind === 'unit'
+      ? [`journalctl -u ${l.owner.unit} on ${l.owner.host}`]
+      : l.owner?.kind === 'pm2'
+        ? [`pm2 logs (${l.owner.user}) on ${l.owner.host}`]
+        : [],
+  );
+  const fpm = ctx.findings.flatMap((f) => (isKind(f, 'fpm-log-ok') ? [`${f.data.log} on ${f.host}`] : []));
+  const where = [...new Set([...fpm, ...logs])];
+  const status = probe.data.status;
+  return makeCause(
+    'application-error',
+    `the gateway and the backend are up, yet the site answers ${status ?? 'an error'} (${b.failedProbes} of ${b.probes} probes): the application's own error${where.length ? `; see ${where.slice(0, 2).join(', ')}` : ''}`,
+    0.5,
+    lines([probe]),
+    ctx.topology.links.flatMap((l) => (l.ownerHost ? [l.ownerHost] : [])),
+  );
+}
+
+/** The only cause when none stands: no fault (healthy), the blind spots (unknown), or the bare symptom. */
+function emptyVerdict(
+  status: SiteStatus,
+  b: HealthBasis,
+  blind: BlindSpot[],
+  probe?: Finding<'site-probe'>,
+): Cause {
+  if (status === 'healthy')
+    return makeCause('no-fault-found', 'no fault found', 0.9, probe?.evidence ?? [], []);
+  const onPath = blind.filter((s) => s.onPath);
+  if (onPath.length > 0) {
+    const what = onPath
+      .slice(0, 3)
+      .map((s) => `${s.what} on ${s.host} (${s.reason})`)
+      .join(', ');
+    return makeCause(
+      'blind-spot',
+      `Medic could not see ${what}`,
+      0.3,
+      onPath.map((s) => `${s.host}: ${s.message}`),
+      [...new Set(onPath.map((s) => s.host))],
+    );
+  }
+  return makeCause(
+    'unexplained-symptom',
+    b.failedProbes > 0
+      ? `${b.failedProbes} of ${b.probes} probes failed and no hop of the path explains it`
+      : `the gateways logged ${b.recentGatewayErrors} upstream errors in ${b.recentMinutes} min and no hop explains them`,
+    0.3,
+    probe?.evidence ?? [],
+    [],
+  );
 }

@@ -2,15 +2,20 @@ import type { ActionIntent } from '../model/action.js';
 import type { CauseId, DiagnosedCause } from '../model/cause.js';
 import { type Finding, type FindingKind, isKind } from '../model/finding.js';
 import type { SiteConfig } from '../model/inventory.js';
+import type { CheckRun } from '../model/report.js';
+import type { SiteTopology } from '../model/topology.js';
 import { siteErrors } from './siteErrors.js';
 
-/** What every rule sees: all findings of the run and whether the site's own probe failed. */
+/** What every rule sees: all findings of the run, the topology, and whether the site's probes failed. */
 export interface DiagnosisContext {
   siteName: string;
   site: SiteConfig;
   findings: Finding[];
-  /** The probe through the gateway returned an error status or no answer. */
+  /** Most probes through the gateway returned an error status or no answer. */
   siteFailing: boolean;
+  topology: SiteTopology;
+  /** The per-check table of the run (what did not run is a blind spot). */
+  checks?: CheckRun[];
 }
 
 /** A family of evidence → cause reasoning. Pure. */

@@ -1,4 +1,5 @@
 import { type Diagnosis, diagnose } from '../diagnosis/diagnose.js';
+import { isDown } from '../diagnosis/verdict.js';
 import type { ProposedAction } from '../model/action.js';
 import type { Cause } from '../model/cause.js';
 import type { SiteConfig } from '../model/inventory.js';
@@ -6,14 +7,25 @@ import type { Report } from '../model/report.js';
 import type { ActionProposer } from './actionProposer.js';
 import type { RunOutput } from './runPlaybook.js';
 
-/** One sentence a person reads first. */
+const pct = (c: { confidence: number }) => `${Math.round(c.confidence * 100)}%`;
+
+/** One sentence a person reads first: the status, what it rests on when partial, the top cause. */
 export function headline(site: string, d: Diagnosis): string {
   const top = d.causes[0];
+  const b = d.basis;
   if (d.status === 'healthy') return `${site} is healthy`;
+  if (d.status === 'unknown') {
+    const n = d.blindSpots.filter((s) => s.onPath).length;
+    return `${site} answers, but Medic could not see ${n} part(s) of its path: ${top?.title ?? 'blind spots'}`;
+  }
+  const rate =
+    b.failedProbes > 0 && !isDown(b)
+      ? ` (${b.failedProbes} of ${b.probes} probes failed, ${Math.round((b.failedProbes / b.probes) * 100)}%)`
+      : b.failedProbes === 0 && b.recentGatewayErrors > 0
+        ? ` (${b.recentGatewayErrors} upstream errors in the last ${b.recentMinutes} min)`
+        : '';
   const verb = d.status === 'down' ? 'is down' : 'is degraded';
-  return top && top.id !== 'no-fault-found'
-    ? `${site} ${verb}: ${top.title} (${top.id}, ${Math.round(top.confidence * 100)}%)`
-    : `${site} ${verb}: ${top?.title ?? 'no cause found'}`;
+  return top ? `${site} ${verb}${rate}: ${top.title} (${top.id}, ${pct(top)})` : `${site} ${verb}${rate}`;
 }
 
 export function buildReport(args: {
@@ -30,9 +42,11 @@ export function buildReport(args: {
   const probe = run.findings.find((f) => f.kind === 'site-probe');
   const d = diagnose({
     siteName: args.siteName,
-    site: args.site,
+    site: run.site,
     findings: run.findings,
     siteFailing: probe ? probe.severity === 'critical' : false,
+    topology: run.topology,
+    checks: run.checks,
   });
   const causes: Cause[] = d.causes.map(({ intents, ...c }) => ({
     ...c,
@@ -58,5 +72,8 @@ export function buildReport(args: {
     findings: [...run.findings].sort(byHost),
     actions,
     checks: [...run.checks].sort(byHost),
+    topology: { gateways: run.topology.gateways, chains: d.chains },
+    blindSpots: d.blindSpots,
+    basis: d.basis,
   };
 }

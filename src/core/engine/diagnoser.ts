@@ -54,7 +54,13 @@ export class Diagnoser {
       }, {}),
     });
     const run = await runPlaybook(
-      { siteName, site, hosts: this.inventory.hosts, tasks },
+      {
+        siteName,
+        site,
+        hosts: this.inventory.hosts,
+        tasks,
+        replan: (known) => planRun(playbook, known, this.catalog),
+      },
       this.deps,
       opts.onProgress,
     );

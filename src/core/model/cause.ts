@@ -18,6 +18,15 @@ export const causeIds = [
   'dns-failure',
   'proxy-misconfig',
   'host-unreachable',
+  'upstream-bad-response',
+  'upstream-header-too-big',
+  'upstream-tls',
+  'gateway-limits',
+  'gateway-down',
+  'network-unreachable',
+  'application-error',
+  'unexplained-symptom',
+  'blind-spot',
   'no-fault-found',
 ] as const;
 export type CauseId = (typeof causeIds)[number];

@@ -47,7 +47,7 @@ import type {
   OomWindowFact,
 } from './facts/resources.js';
 import type { ListeningFact, PortFact, PortWrongAddressFact } from './facts/sockets.js';
-import type { UnitListFact, UnitStateFact } from './facts/unit.js';
+import type { BackendEventFact, JournalQuietFact, UnitListFact, UnitStateFact } from './facts/unit.js';
 
 /** How bad one observation is. `ok` findings are kept: they make the per-check table and rule out causes. */
 export type Severity = 'ok' | 'info' | 'warn' | 'critical';
@@ -67,6 +67,9 @@ export interface FindingData {
   // systemd
   'unit-state': UnitStateFact;
   'unit-list': UnitListFact;
+  'backend-event': BackendEventFact;
+  'journal-quiet': JournalQuietFact;
+  'journal-unreadable': SourceFact;
   // nginx
   'nginx-test-ok': Record<string, never>;
   'nginx-test-failed': NginxTestFailedFact;
@@ -147,6 +150,9 @@ const kindTable: Record<FindingKind, true> = {
   'upstream-probe': true,
   'unit-state': true,
   'unit-list': true,
+  'backend-event': true,
+  'journal-quiet': true,
+  'journal-unreadable': true,
   'nginx-test-ok': true,
   'nginx-test-failed': true,
   'nginx-test-denied': true,

@@ -11,6 +11,8 @@ export type ProgressEvent =
       /** Checks per host, for a progress line per host. */
       perHost: Record<string, number>;
     }
+  /** The topology revealed more to check: `perHost` counts the added checks. */
+  | { type: 'checks-added'; total: number; perHost: Record<string, number> }
   | { type: 'check-finished'; run: CheckRun; done: number; total: number }
   | { type: 'host-failed'; host: string; code: string; message: string };
 

@@ -1,8 +1,23 @@
 import type { ProposedAction } from './action.js';
+import type { BlindSpot } from './blindSpot.js';
 import type { Cause } from './cause.js';
+import type { ReportTopology } from './chainView.js';
 import type { Finding } from './finding.js';
 
-export type SiteStatus = 'healthy' | 'degraded' | 'down';
+/**
+ * `unknown`: no probe failed, but Medic could not look at part of the request's path, so it
+ * cannot say the site is healthy.
+ */
+export type SiteStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+
+/** What the verdict rests on: probes spread over the run and the gateway's fresh upstream errors. */
+export interface HealthBasis {
+  probes: number;
+  failedProbes: number;
+  /** Upstream errors the gateways logged for this site within `recentMinutes` of the run. */
+  recentGatewayErrors: number;
+  recentMinutes: number;
+}
 
 /** What happened to one check on one host: the per-check table of a report. */
 export interface CheckRun {
@@ -28,4 +43,9 @@ export interface Report {
   findings: Finding[];
   actions: ProposedAction[];
   checks: CheckRun[];
+  /** The request's path as discovered: gateway → target → listener → process → owner. */
+  topology: ReportTopology;
+  /** What Medic could not see, and why. */
+  blindSpots: BlindSpot[];
+  basis: HealthBasis;
 }

@@ -21,6 +21,9 @@ const report = (id: string, site: string, startedAt: string, status: Report['sta
   findings: [],
   actions: [],
   checks: [],
+  topology: { gateways: [], chains: [] },
+  blindSpots: [],
+  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentMinutes: 2 },
 });
 
 describe('SqliteStore', () => {

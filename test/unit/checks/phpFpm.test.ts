@@ -184,7 +184,7 @@ describe('php-fpm parse', () => {
       host: 'web1',
       kind: 'fpm-log-ok',
       severity: 'ok',
-      summary: 'no pool reached pm.max_children in the last 1 min',
+      summary: 'no crash, timeout or full pool in the last 1 min',
       evidence: [],
       data: { log: '/var/log/php8.2-fpm.log', linesInWindow: 3 },
     });

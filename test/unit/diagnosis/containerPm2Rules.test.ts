@@ -25,7 +25,13 @@ const probe = <Finding>{
   data: {},
 };
 const top = (findings: Finding[]) =>
-  diagnose({ siteName: 'shop', site: ctx.site, findings: [probe, ...findings], siteFailing: true }).causes[0];
+  diagnose({
+    siteName: 'shop',
+    site: ctx.site,
+    findings: [probe, ...findings],
+    siteFailing: true,
+    topology: { gateways: [], links: [] },
+  }).causes[0];
 
 describe('container and pm2 rules', () => {
   it('exited container: container-down with a restart action', () => {

@@ -49,6 +49,7 @@ function run(findings: Finding[], siteFailing = true) {
     site,
     findings: [probe(siteFailing ? 502 : 200), ...findings],
     siteFailing,
+    topology: { gateways: [], links: [] },
   });
 }
 

@@ -34,6 +34,7 @@ const run = (findings: Finding[], failing: boolean) =>
     site,
     findings: [probe(failing ? 502 : 200), ...findings],
     siteFailing: failing,
+    topology: { gateways: [], links: [] },
   });
 
 describe('network rules', () => {

@@ -14,7 +14,8 @@ export const nginxRules: Rule = (ctx) => {
       ),
     );
   }
-  // Refused connections to an upstream that no unit/port/firewall rule accounts for.
+  // Refused connections to an upstream, when Medic could not map the path (the chain says more).
+  if (ctx.topology.links.length > 0) return causes;
   const refused = nginxErrors(ctx, connectErrno(111));
   const noLive = nginxErrors(ctx, (e) => str(e, 'errorKind') === 'no-live-upstreams');
   if (refused.length > 0 || noLive.length > 0) {

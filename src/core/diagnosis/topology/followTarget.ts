@@ -120,9 +120,9 @@ function candidatesFor(
   const a = target.address;
   const fpm = a.kind === 'unix' ? fpmUnitOfSocket(a.path) : undefined;
   if (fpm) out.push({ kind: 'unit', host, unit: fpm, why: `its socket path names ${fpm}` });
+  // A Debian-style php-fpm socket names the one php-fpm that serves it: no other suspect.
+  if (fpm) return out;
   for (const s of facts?.suspects ?? []) {
-    // A php-fpm socket is served by a php-fpm, never by another failed unit of the host.
-    if (fpm && !/php.*fpm/.test(s.unit)) continue;
     if (out.some((c) => c.kind === 'unit' && c.unit === s.unit)) continue;
     const why =
       s.active === 'failed'

@@ -34,12 +34,26 @@ export interface DnsResolutionFact {
   addresses: string[];
 }
 
+/** One probe of the site through the gateway. */
+export interface ProbeSample {
+  status: number | null;
+  durationMs: number;
+  /** The error code when no HTTP answer came (refused, timeout, …). */
+  error: string | null;
+  /** Whether the answer counts as healthy. */
+  ok: boolean;
+}
+
+/** The probes of the site through the gateway; the fields of the first failing one (else the first). */
 export interface SiteProbeFact {
   url: string;
   status: number | null;
   durationMs: number;
   server: string | null;
   error: string | null;
+  samples: ProbeSample[];
+  /** How many of the samples failed. */
+  failed: number;
 }
 
 export type ProbeError = 'refused' | 'timeout' | 'dns' | 'empty-reply' | 'reset' | 'other';

@@ -37,3 +37,26 @@ export interface UnitListFact {
   /** How many services the host has loaded. */
   services: number;
 }
+
+/**
+ * What a backend's own log says (the unit's journal, php-fpm's log): one kind of event, how
+ * often, the last time, and its telling detail (a signal, a result, the error line, the request).
+ */
+export interface BackendEventFact {
+  source: 'journal' | 'php-fpm';
+  /** The unit or pool the log is about. */
+  subject: string;
+  /** The parser's kind: `main-exited`, `unit-failed`, `worker-timeout`, `child-signal`, `exception`, … */
+  event: string;
+  count: number;
+  /** The last time it happened, as logged. */
+  last: string;
+  detail: string | null;
+}
+
+/** A journal read and nothing telling in it (so its absence of crashes is known, not assumed). */
+export interface JournalQuietFact {
+  unit: string;
+  lines: number;
+  minutes: number;
+}

@@ -1,0 +1,48 @@
+import { type Finding, isKind } from '../../model/finding.js';
+import type { OwnerView } from '../../model/topology.js';
+import type { DiagnosisContext } from '../rule.js';
+
+/** What the backend itself says: its log's events, and the kernel's OOM kills of it. */
+export interface Account {
+  events: Finding<'backend-event'>[];
+  ooms: Finding<'oom-kill'>[];
+}
+
+const bare = (u: string) => u.replace(/\.service$/, '');
+
+/** Events of kinds that mean "it crashed", "it ran out of time", "it was killed for memory". */
+export const crashEvents = new Set([
+  'child-signal',
+  'worker-signal',
+  'main-exited',
+  'unit-failed',
+  'restart-scheduled',
+  'start-limit-hit',
+  'exception',
+  'failed-threshold',
+  'boot-failed',
+  'killed',
+]);
+export const timeoutEvents = new Set(['execution-timeout', 'worker-timeout', 'unit-timeout']);
+export const memoryEvents = new Set(['oom-killer', 'heap-oom']);
+export const saturationEvents = new Set(['max-children', 'listen-queue-full', 'seems-busy']);
+
+/** The account of one owner: events whose subject is its unit; OOM kills of its cgroup or process. */
+export function accountOf(ctx: DiagnosisContext, owner: OwnerView, processName?: string): Account {
+  const host = owner.host;
+  const unit = owner.kind === 'unit' ? bare(owner.unit) : undefined;
+  const events = ctx.findings.filter(
+    (f): f is Finding<'backend-event'> =>
+      isKind(f, 'backend-event') && f.host === host && unit !== undefined && bare(f.data.subject) === unit,
+  );
+  const ooms = ctx.findings.filter((f): f is Finding<'oom-kill'> => {
+    if (!isKind(f, 'oom-kill') || f.host !== host) return false;
+    const memcg = f.data.taskMemcg ?? '';
+    if (unit && (memcg.endsWith(`/${unit}.service`) || memcg.includes(`/${unit}.service/`))) return true;
+    if (owner.kind === 'container' && owner.id && memcg.includes(owner.id)) return true;
+    return processName !== undefined && f.data.process === processName;
+  });
+  return { events, ooms };
+}
+
+export const ofEvents = (a: Account, kinds: Set<string>) => a.events.filter((e) => kinds.has(e.data.event));

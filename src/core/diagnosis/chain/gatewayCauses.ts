@@ -1,0 +1,121 @@
+import type { DiagnosedCause } from '../../model/cause.js';
+import { type Finding, isKind } from '../../model/finding.js';
+import type { DiagnosisContext } from '../rule.js';
+import { hopConfidence, lines, makeCause, manualFix } from './causeKit.js';
+
+type ErrorFinding = Finding<'nginx-upstream-error'>;
+
+/** What a gateway error line says when no target claims it: its kind's cause, or an unexplained symptom. */
+export function unclaimedCauses(ctx: DiagnosisContext, errors: ErrorFinding[]): DiagnosedCause[] {
+  const causes: DiagnosedCause[] = [];
+  const failing = ctx.siteFailing;
+  const by = (pred: (e: ErrorFinding) => boolean) => errors.filter(pred);
+  const used = new Set<ErrorFinding>();
+  const take = (list: ErrorFinding[]) => {
+    for (const e of list) used.add(e);
+    return list;
+  };
+  const fds = take(
+    by(
+      (e) =>
+        e.data.errorKind === 'open-files' || (e.data.errorKind === 'connect-failed' && e.data.errno === 24),
+    ),
+  );
+  for (const host of new Set(fds.map((e) => e.host))) {
+    const mine = fds.filter((e) => e.host === host);
+    causes.push(
+      makeCause(
+        'gateway-limits',
+        `nginx on ${host} ran out of file descriptors (errno 24)`,
+        hopConfidence(mine.length, failing),
+        lines(mine),
+        [host],
+        [
+          manualFix(host, 'worker_rlimit_nofile', `Raise nginx's file limit on ${host}`, [
+            'worker_rlimit_nofile 65535;   # nginx.conf, main context',
+            'LimitNOFILE=65535             # systemctl edit nginx',
+            'nginx -t',
+            'systemctl restart -- nginx.service',
+          ]),
+        ],
+      ),
+    );
+  }
+  const conns = take(by((e) => e.data.errorKind === 'worker-connections'));
+  for (const host of new Set(conns.map((e) => e.host))) {
+    const mine = conns.filter((e) => e.host === host);
+    const wc = ctx.findings.find((f) => isKind(f, 'nginx-upstreams') && f.host === host) as
+      | Finding<'nginx-upstreams'>
+      | undefined;
+    causes.push(
+      makeCause(
+        'gateway-limits',
+        `nginx on ${host} has no connection left (worker_connections ${wc?.data.workerConnections ?? '?'} are not enough)`,
+        hopConfidence(mine.length, failing),
+        lines(mine),
+        [host],
+        [
+          manualFix(host, 'worker_connections', `Raise worker_connections on ${host}`, [
+            'events { worker_connections 4096; }',
+            'nginx -t',
+            'systemctl reload -- nginx.service',
+          ]),
+        ],
+      ),
+    );
+  }
+  const ports = take(by((e) => e.data.errorKind === 'connect-failed' && e.data.errno === 99));
+  if (ports.length > 0) {
+    causes.push(
+      makeCause(
+        'gateway-limits',
+        `nginx on ${ports[0]?.host} cannot open a connection to its upstream (99: no local port or address left)`,
+        hopConfidence(ports.length, failing),
+        lines(ports),
+        [...new Set(ports.map((e) => e.host))],
+      ),
+    );
+  }
+  const resolver = take(by((e) => e.data.errorKind === 'resolver'));
+  if (resolver.length > 0) {
+    causes.push(
+      makeCause(
+        'dns-failure',
+        `nginx cannot resolve ${resolver[0]?.data.upstreamHost ?? resolver[0]?.data.detail ?? 'its upstream'}`,
+        hopConfidence(resolver.length, failing),
+        lines(resolver),
+        [...new Set(resolver.map((e) => e.host))],
+      ),
+    );
+  }
+  for (const e of errors) {
+    if (used.has(e) || e.severity !== 'critical') continue;
+    causes.push(unexplained(e, failing));
+  }
+  return causes;
+}
+
+/** A symptom no hop explains: its own cause, carrying its line, never silence. */
+export function unexplained(e: ErrorFinding, failing: boolean): DiagnosedCause {
+  const k = e.data.errorKind;
+  const id =
+    k === 'too-big-header'
+      ? 'upstream-header-too-big'
+      : k === 'ssl-handshake'
+        ? 'upstream-tls'
+        : k === 'upstream-timeout'
+          ? 'upstream-timeout'
+          : k === 'no-live-upstreams'
+            ? 'upstream-down'
+            : k === 'invalid-header' ||
+                k === 'invalid-response' ||
+                k === 'unexpected-fastcgi-record' ||
+                k === 'prematurely-closed' ||
+                k === 'recv-reset' ||
+                k === 'send-failed'
+              ? 'upstream-bad-response'
+              : 'unexplained-symptom';
+  return makeCause(id, `nginx on ${e.host}: ${e.summary}`, hopConfidence(1, failing, -0.3), e.evidence, [
+    e.host,
+  ]);
+}

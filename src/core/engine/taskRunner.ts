@@ -1,0 +1,190 @@
+import type { CheckContext, HostCheck, Sampling, StepOutputs } from '../checks/check.js';
+import { blindKinds } from '../diagnosis/blindSpots.js';
+import { isMedicError, MedicError, toSafeError } from '../errors.js';
+import { type Finding, severityRank } from '../model/finding.js';
+import type { HostConfig, SiteConfig } from '../model/inventory.js';
+import type { ProgressListener } from '../model/progress.js';
+import type { CheckRun } from '../model/report.js';
+import type { ContainerEngine, ExecResult, Transport } from '../ports.js';
+import type { CheckTask } from './planRun.js';
+import type { RunDeps } from './runDeps.js';
+
+/** Transport errors that mean the host as a whole is out of reach (not one command). */
+const hostLevel = new Set([
+  'transport.refused',
+  'transport.unreachable',
+  'transport.connect-timeout',
+  'transport.auth',
+  'transport.hostkey',
+  'transport.dns',
+  'transport.config',
+]);
+
+/** The key of a task: two plans of the same check, host and params run it once. */
+export const taskKey = (t: CheckTask) => `${t.check.id}|${t.host}|${JSON.stringify(t.params)}`;
+
+/**
+ * A check's status in the per-check table: what it found, except that a check that could not
+ * look (a blind spot) is an `error`, never `ok`.
+ */
+function statusOf(findings: Finding[]): { status: CheckRun['status']; error?: CheckRun['error'] } {
+  const blind = findings.find((f) => blindKinds.has(f.kind));
+  // A tool that is not installed: nothing to look at here (whether that matters, the diagnosis says).
+  if (blind && findings.every((f) => f.kind === 'tool-missing'))
+    return { status: 'skipped', error: { code: 'check.tool-missing', message: blind.summary } };
+  if (blind) return { status: 'error', error: { code: 'check.blind', message: blind.summary } };
+  const worst = Math.max(0, ...findings.map((f) => severityRank[f.severity]));
+  return { status: worst >= 3 ? 'critical' : worst === 2 ? 'warn' : 'ok' };
+}
+
+/** Runs check tasks on their hosts, one transport and container engine per host, and collects results. */
+export class TaskRunner {
+  readonly findings: Finding[] = [];
+  readonly checks: CheckRun[] = [];
+  private readonly transports = new Map<string, Transport>();
+  private readonly engines = new Map<string, ContainerEngine>();
+  private readonly failedHosts = new Set<string>();
+  private done = 0;
+  total = 0;
+
+  constructor(
+    private readonly siteName: string,
+    private readonly hosts: Record<string, HostConfig>,
+    private readonly deps: RunDeps,
+    private readonly now: Date,
+    private readonly onProgress?: ProgressListener,
+  ) {}
+
+  transportFor(host: string): Transport {
+    let t = this.transports.get(host);
+    if (!t) {
+      const cfg = this.hosts[host];
+      if (!cfg) throw new Error(`host ${host} is not in the inventory`);
+      t = this.deps.transports.open(host, cfg);
+      this.transports.set(host, t);
+    }
+    return t;
+  }
+
+  private engineFor(host: string): ContainerEngine {
+    let e = this.engines.get(host);
+    if (!e) {
+      const cfg = this.hosts[host];
+      if (!cfg) throw new Error(`host ${host} is not in the inventory`);
+      if (!this.deps.containers)
+        throw new MedicError('docker.unavailable', 'no container engine support configured');
+      e = this.deps.containers.open(host, cfg, this.transportFor(host));
+      this.engines.set(host, e);
+    }
+    return e;
+  }
+
+  private finish(run: CheckRun, found: Finding[]) {
+    this.checks.push(run);
+    this.findings.push(...found);
+    this.done++;
+    this.onProgress?.({ type: 'check-finished', run, done: this.done, total: this.total });
+  }
+
+  /** Run one task against the site as it is known now; nothing here throws. */
+  async run(task: CheckTask, site: SiteConfig, sampling?: Sampling): Promise<void> {
+    const started = Date.now();
+    const ctx: CheckContext = { host: task.host, siteName: this.siteName, site, now: this.now };
+    const base = { check: task.check.id, host: task.host };
+    try {
+      let found: Finding[];
+      if (task.check.scope === 'site') {
+        found = await task.check.run(task.params, ctx, {
+          http: this.deps.http,
+          ...(sampling ? { sampling } : {}),
+        });
+      } else if (task.check.scope === 'container') {
+        found = await task.check.run(task.params, ctx, {
+          containers: this.engineFor(task.host),
+          now: this.now,
+        });
+      } else {
+        found = await this.runHostCheck(task.check, task.params, ctx);
+      }
+      this.finish({ ...base, ...statusOf(found), durationMs: Date.now() - started }, found);
+    } catch (err) {
+      const safe = toSafeError(err, 'check.failed');
+      const durationMs = Date.now() - started;
+      if (isMedicError(err) && hostLevel.has(err.code)) {
+        if (!this.failedHosts.has(task.host)) {
+          this.failedHosts.add(task.host);
+          this.onProgress?.({ type: 'host-failed', host: task.host, ...safe });
+          this.findings.push({
+            check: 'connection',
+            host: task.host,
+            kind: 'host-unreachable',
+            severity: 'critical',
+            summary: `cannot reach ${task.host}: ${safe.message}`,
+            evidence: [`${task.host}: ${safe.message}`],
+            data: { code: safe.code },
+          });
+        }
+        this.finish({ ...base, status: 'skipped', durationMs, error: safe }, []);
+        return;
+      }
+      this.deps.logger.warn({ err, check: task.check.id, host: task.host }, 'check failed');
+      const finding: Finding = {
+        check: task.check.id,
+        host: task.host,
+        kind: 'check-error',
+        severity: 'warn',
+        summary: `${task.check.id} on ${task.host} could not run: ${safe.message}`,
+        evidence: [],
+        data: { code: safe.code },
+      };
+      this.finish({ ...base, status: 'error', durationMs, error: safe }, [finding]);
+    }
+  }
+
+  private async runHostCheck(
+    check: HostCheck<unknown>,
+    params: unknown,
+    ctx: CheckContext,
+  ): Promise<Finding[]> {
+    const host = this.hosts[ctx.host];
+    const transport = this.transportFor(ctx.host);
+    const steps = check.steps(params, ctx);
+    const outputs: StepOutputs = {};
+    await Promise.all(
+      steps.map(async (step) => {
+        outputs[step.id] = await transport.exec(step.command, {
+          timeoutMs: step.timeoutMs ?? host?.commandTimeoutMs ?? 10_000,
+          ...(step.privileged ? { privileged: true } : {}),
+          ...(step.asUser ? { asUser: step.asUser } : {}),
+        });
+      }),
+    );
+    const timedOut = steps.filter((s) => (outputs[s.id] as ExecResult).timedOut).map((s) => s.id);
+    if (steps.length > 0 && timedOut.length === steps.length) {
+      throw new MedicError('check.timeout', `timed out (${timedOut.join(', ')})`);
+    }
+    const found = check.parse(outputs, params, ctx);
+    // A step that ran out of time is something the check did not see, whatever its parser made of it.
+    if (timedOut.length > 0 && !found.some((f) => blindKinds.has(f.kind))) {
+      found.push({
+        check: check.id,
+        host: ctx.host,
+        kind: 'check-error',
+        severity: 'warn',
+        summary: `${check.id} on ${ctx.host}: ${timedOut.join(', ')} timed out`,
+        evidence: [],
+        data: { code: 'check.timeout' },
+      });
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));
+  }
+
+  /** Start connecting to these hosts now (failures surface on the first command). */
+  warm(hosts: Iterable<string>): void {
+    for (const h of hosts) this.transportFor(h).warm?.();
+  }
+}
