@@ -35,7 +35,8 @@ Options:
 
 Exit status of diagnose: 0 healthy, 1 a fault was found, 2 usage or config error.`;
 
-export const EXIT = { ok: 0, fault: 1, usage: 2 } as const;
+/** 0 healthy, 1 a fault was found, 2 usage or config error, 3 unknown: part of the path went unseen. */
+export const EXIT = { ok: 0, fault: 1, usage: 2, unknown: 3 } as const;
 
 function open(flags: { config?: string | undefined }, store = false): Medic {
   return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn', store });
@@ -95,7 +96,7 @@ export async function cli(
               color: !values['no-color'] && Boolean(out.isTTY),
             }),
       );
-      return report.status === 'healthy' ? EXIT.ok : EXIT.fault;
+      return report.status === 'healthy' ? EXIT.ok : report.status === 'unknown' ? EXIT.unknown : EXIT.fault;
     }
     case 'remediate': {
       const [query, action] = rest;

@@ -75,8 +75,22 @@ const pathChecks = new Set([
  * the checks that follow the path there). A missing nginx on a host that is no gateway is no
  * blind spot: nothing passes through it.
  */
-export function blindSpotsOf(findings: Finding[], checks: CheckRun[], topology: SiteTopology): BlindSpot[] {
+export function blindSpotsOf(
+  findings: Finding[],
+  checks: CheckRun[],
+  topology: SiteTopology,
+  declaredGateways: string[] = [],
+): BlindSpot[] {
   const gateways = new Set(topology.gateways.map((g) => g.host));
+  // A host without nginx is no gateway (unless medic.yaml says it is): its nginx checks saw nothing to see.
+  const noNginx = new Set(
+    findings
+      .filter(
+        (f) => f.kind === 'tool-missing' && f.data.tool === 'nginx' && !declaredGateways.includes(f.host),
+      )
+      .map((f) => f.host),
+  );
+  const nginxCheck = (check: string) => check === 'nginx-config' || check === 'nginx-errors';
   const owners = new Set(topology.links.flatMap((l) => (l.ownerHost ? [l.ownerHost] : [])));
   const remote = topology.links.some((l) => l.ownerHost && l.ownerHost !== l.target.gateway);
   const named = topology.links.some(
@@ -96,8 +110,7 @@ export function blindSpotsOf(findings: Finding[], checks: CheckRun[], topology: 
   };
   for (const f of findings) {
     if (!blindKinds.has(f.kind)) continue;
-    const tool = f.kind === 'tool-missing' ? f.data.tool : undefined;
-    if (tool === 'nginx' && gateways.size > 0 && !gateways.has(f.host)) continue;
+    if (nginxCheck(f.check) && noNginx.has(f.host)) continue;
     const path = 'errorLog' in f.data ? f.data.errorLog : 'log' in f.data ? f.data.log : undefined;
     add({
       host: f.host,
@@ -113,6 +126,7 @@ export function blindSpotsOf(findings: Finding[], checks: CheckRun[], topology: 
     if (c.status !== 'error' && c.status !== 'skipped') continue;
     if (out.some((b) => b.host === c.host && b.check === c.check)) continue;
     if (unreachable.has(c.host) || c.error?.code === 'check.tool-missing') continue;
+    if (nginxCheck(c.check) && noNginx.has(c.host)) continue;
     const code = c.error?.code ?? 'check.failed';
     add({
       host: c.host,

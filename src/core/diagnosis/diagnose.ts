@@ -86,7 +86,7 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): D
 
   const basis = healthBasis(ctx);
   const checks = ctx.checks ?? [];
-  const blindSpots = blindSpotsOf(ctx.findings, checks, ctx.topology);
+  const blindSpots = blindSpotsOf(ctx.findings, checks, ctx.topology, ctx.declaredGateways ?? []);
   const probe = ctx.findings.find((f): f is Finding<'site-probe'> => isKind(f, 'site-probe'));
   if (causes.length === 0 && probe && basis.failedProbes > 0 && blindSpots.every((b) => !b.onPath)) {
     causes.push(applicationError(ctx, probe, basis));

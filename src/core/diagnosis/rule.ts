@@ -16,6 +16,8 @@ export interface DiagnosisContext {
   topology: SiteTopology;
   /** The per-check table of the run (what did not run is a blind spot). */
   checks?: CheckRun[];
+  /** The gateways medic.yaml names (a host it names as one must have nginx). */
+  declaredGateways?: string[];
 }
 
 /** A family of evidence → cause reasoning. Pure. */

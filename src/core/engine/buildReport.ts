@@ -47,6 +47,7 @@ export function buildReport(args: {
     siteFailing: probe ? probe.severity === 'critical' : false,
     topology: run.topology,
     checks: run.checks,
+    declaredGateways: args.site.gateway ?? [],
   });
   const causes: Cause[] = d.causes.map(({ intents, ...c }) => ({
     ...c,

@@ -1,4 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -73,5 +75,39 @@ describe('medic CLI', () => {
     const r = await runCli('diagnose', '--config', '/nonexistent/medic.yaml', 'shop');
     expect(r.code).toBe(2);
     expect(r.err).toBe('medic: cannot read config file /nonexistent/medic.yaml (config.unreadable)\n');
+  });
+
+  it('diagnose: exit 3 when the site answers but part of its path went unseen', async () => {
+    const server = createServer((_q, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'medic-cli-'));
+    mkdirSync(join(dir, 'playbooks'));
+    // The gateway's error log cannot be read: the site answers, yet Medic cannot say it is healthy.
+    writeFileSync(
+      join(dir, 'playbooks', 'logs.yaml'),
+      'id: logs\ntitle: Logs\nchecks:\n  - check: http-probe\n  - check: nginx-errors\n    forEach: nginx\n    on: gateway\n',
+    );
+    const file = join(dir, 'medic.yaml');
+    writeFileSync(
+      file,
+      `playbookDirs: [playbooks]\nstore: { path: medic.db }\nhosts:\n  local: { transport: local }\nsites:\n  demo:\n    url: http://127.0.0.1:${port}/\n    hosts: [local]\n    gateway: [local]\n    playbook: logs\n    services: [{ kind: nginx, errorLog: ${dir}/missing-error.log }]\n`,
+    );
+    try {
+      const r = await runCli('diagnose', '--json', '--config', file, 'demo');
+      const report = JSON.parse(r.out);
+      expect([r.code, report.status]).toEqual([3, 'unknown']);
+      expect(report.blindSpots).toEqual([
+        expect.objectContaining({
+          host: 'local',
+          check: 'nginx-errors',
+          reason: 'missing-source',
+          onPath: true,
+        }),
+      ]);
+      expect(report.causes[0].id).toBe('blind-spot');
+    } finally {
+      server.close();
+    }
   });
 });
