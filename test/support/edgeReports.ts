@@ -30,10 +30,10 @@ export function hugeReport(): Report {
     onProbePath: i % 3 === 0,
     hops: Array.from({ length: 30 }, (_, j) => ({
       kind: 'process' as const,
-      label: `${long}<!channel>${i}-${j}`,
+      label: `<!channel>${i}-${j}${long}`,
       state:
         j === 29 && i % 2 === 0 ? ('broken' as const) : j === 28 ? ('unknown' as const) : ('ok' as const),
-      note: `${long}<@U1>`,
+      note: `<@U1>${long}`,
     })),
   });
   return {
@@ -44,7 +44,7 @@ export function hugeReport(): Report {
       check: 'nginx-errors',
       what: `${long} log`,
       reason: 'timeout' as const,
-      message: `${long}<!here>`,
+      message: `<!here>${long}`,
       onPath: i % 2 === 0,
     })),
   };

@@ -56,3 +56,35 @@ export const section = (text: string): Block => ({
   type: 'section',
   text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
 });
+
+/**
+ * A titled list of mrkdwn lines in one section. Each line gets an equal share of the section
+ * (a longer one is clipped); lines that still do not fit are dropped from the end and counted.
+ * The lines must be escaped already; `more` says what a cut-short list left out.
+ */
+export function bulletSection(
+  title: string,
+  lines: string[],
+  more?: string,
+): { block: Block; clipped: boolean } {
+  const tail = (n: number) =>
+    [more, n > 0 ? `… ${n} more did not fit` : undefined]
+      .filter((t): t is string => Boolean(t))
+      .map((t) => `\n_${t}_`)
+      .join('');
+  const share = Math.max(
+    200,
+    Math.floor((LIMITS.sectionText - title.length - 200) / Math.max(1, lines.length)),
+  );
+  const kept: string[] = [];
+  let clipped = false;
+  for (const [i, raw] of lines.entries()) {
+    const line = clip(raw, share);
+    const next = [title, ...kept, line].join('\n');
+    if (next.length + tail(lines.length - i - 1).length > LIMITS.sectionText) break;
+    clipped ||= line !== raw;
+    kept.push(line);
+  }
+  const dropped = lines.length - kept.length;
+  return { block: section([title, ...kept].join('\n') + tail(dropped)), clipped: clipped || dropped > 0 };
+}

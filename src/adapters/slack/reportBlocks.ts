@@ -2,14 +2,18 @@ import type { ProposedAction } from '../../core/model/action.js';
 import type { Approvals, PendingButton } from '../../core/model/approvals.js';
 import type { Report } from '../../core/model/report.js';
 import { redactSecrets } from '../../core/redact.js';
-import { type Block, clip, codeBlock, escapeMrkdwn, LIMITS, section } from './blockLimits.js';
+import { basisText, reportParts, verdictText } from '../render/verdictText.js';
+import { type Block, clip, codeBlock, escapeMrkdwn as esc, LIMITS, section } from './blockLimits.js';
+import { blindBlock, pathBlock } from './reportPathBlocks.js';
 
 const statusEmoji: Record<Report['status'], string> = {
   healthy: ':large_green_circle:',
   degraded: ':large_yellow_circle:',
   down: ':red_circle:',
-  unknown: ':white_circle:',
+  unknown: ':grey_question:',
 };
+/** The headline names the status, except an unknown one's ("shop answers, but …"): say it. */
+const statusWord: Partial<Record<Report['status'], string>> = { unknown: '*Unknown*: ' };
 const checkEmoji: Record<string, string> = { ok: '✓', warn: '!', critical: '✗', error: '?', skipped: '–' };
 
 export interface RenderedReport {
@@ -19,64 +23,81 @@ export interface RenderedReport {
   clipped: boolean;
 }
 
-/** A report as Block Kit: headline, causes with evidence, per-host checks, proposed actions. Pure. */
+const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.contextElementText) }],
+});
+
+/**
+ * A report as Block Kit: the status and headline, what it rests on, the request's path, the
+ * causes with evidence (or the verdict when none stands), what Medic could not see, per-host
+ * checks and proposed actions. Every string from the report is escaped. Pure.
+ */
 export function reportBlocks(
   report: Report,
   opts: { maxCauses?: number; approvals?: Approvals | undefined } = {},
 ): RenderedReport {
+  const parts = reportParts(report);
   let clipped = false;
   const blocks: Block[] = [];
-  const text = clip(`${report.headline}`, LIMITS.fallbackText);
-  blocks.push({
-    type: 'section',
-    text: {
-      type: 'mrkdwn',
-      text: clip(`${statusEmoji[report.status]} *${escapeMrkdwn(report.headline)}*`, LIMITS.sectionText),
-    },
-  });
+  const headline = esc(clip(report.headline, 700));
+  const text = clip(`${statusWord[report.status] ?? ''}${headline}`, LIMITS.fallbackText);
+  blocks.push(section(`${statusEmoji[report.status]} ${statusWord[report.status] ?? ''}*${headline}*`));
   const probe = report.findings.find((f) => f.kind === 'site-probe');
-  blocks.push({
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: clip(
-          `${escapeMrkdwn(probe?.evidence[0] ?? report.site)} · playbook \`${report.playbook}\` · ${(report.durationMs / 1000).toFixed(1)} s · report \`${report.id}\``,
-          LIMITS.contextElementText,
-        ),
-      },
-    ],
-  });
-  const causes = report.causes.slice(0, opts.maxCauses ?? 3);
+  const basis =
+    parts.basis && (report.status === 'down' || report.status === 'degraded')
+      ? ` · based on ${basisText(parts.basis, report.status)}`
+      : '';
+  blocks.push(
+    context(
+      `${esc(clip(probe?.evidence[0] ?? report.site, 500))}${basis} · playbook \`${esc(clip(report.playbook, 100))}\` · ${(report.durationMs / 1000).toFixed(1)} s · report \`${esc(clip(report.id, 100))}\``,
+    ),
+  );
+  const causes = parts.causes.slice(0, opts.maxCauses ?? 3);
+  const path = pathBlock(
+    parts,
+    causes.map((c) => c.title),
+  );
+  if (path) {
+    blocks.push(path.block);
+    clipped ||= path.clipped;
+  }
+  const verdict = verdictText(report, parts);
+  if (verdict) blocks.push(section(esc(verdict)));
+
+  if (causes.length > 0 && report.status === 'healthy') blocks.push(context('*Also noticed*'));
   causes.forEach((c, i) => {
     blocks.push({ type: 'divider' });
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: clip(
-          `*${i + 1}. ${escapeMrkdwn(c.title)}*\n\`${c.id}\` · ${Math.round(c.confidence * 100)}% · ${c.hosts.join(', ') || 'site'}`,
-          LIMITS.sectionText,
-        ),
-      },
-    });
+    const hosts = c.hosts.map((h) => esc(clip(h, 100))).join(', ') || 'site';
+    blocks.push(
+      section(
+        `*${i + 1}. ${esc(clip(c.title, 700))}*\n\`${c.id}\` · ${Math.round(c.confidence * 100)}% · ${clip(hosts, 500)}`,
+      ),
+    );
     if (c.evidence.length > 0) {
       const code = codeBlock(c.evidence.map(redactSecrets), LIMITS.sectionText, 6);
       clipped ||= code.clipped;
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: code.text } });
+      blocks.push(section(code.text));
     }
   });
-  if (report.causes.length > causes.length) clipped = true;
+  if (parts.causes.length > causes.length) clipped = true;
+  const blind = blindBlock(parts);
+  if (blind) {
+    blocks.push({ type: 'divider' }, blind.block);
+    clipped ||= blind.clipped;
+  }
 
   blocks.push({ type: 'divider' });
   const byHost = new Map<string, string[]>();
   for (const c of report.checks) {
-    byHost.set(c.host, [...(byHost.get(c.host) ?? []), `${checkEmoji[c.status] ?? '?'} ${c.check}`]);
+    const line = `${checkEmoji[c.status] ?? '?'} ${esc(clip(c.check, 100))}`;
+    byHost.set(c.host, [...(byHost.get(c.host) ?? []), line]);
   }
   const table = [...byHost]
-    .map(([host, checks]) => `*${escapeMrkdwn(host)}*  ${checks.join('  ')}`)
+    .map(([host, checks]) => `*${esc(clip(host, 100))}*  ${checks.join('  ')}`)
     .join('\n');
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(table, LIMITS.sectionText) } });
+  if (table.length > LIMITS.sectionText) clipped = true;
+  blocks.push(section(table));
 
   if (report.actions.length > 0) {
     const approvals = opts.approvals ?? {};
@@ -85,7 +106,7 @@ export function reportBlocks(
     const previews = report.actions
       .map(
         (a) =>
-          `• [${a.risk}${a.manual ? ', by hand' : ''}] ${escapeMrkdwn(a.title)}: \`${escapeMrkdwn(commands(a).join(' && '))}\``,
+          `• [${a.risk}${a.manual ? ', by hand' : ''}] ${esc(clip(a.title, 300))}: \`${esc(clip(commands(a).join(' && '), 500))}\``,
       )
       .join('\n');
     const how = Object.keys(approvals).length
@@ -135,7 +156,7 @@ export function actionButtons(
                 title: { type: 'plain_text', text: clip(`Run this ${a.risk}?`, 100) },
                 text: {
                   type: 'mrkdwn',
-                  text: clip(`${escapeMrkdwn(a.title)}\n\`${escapeMrkdwn(commands.join(' && '))}\``, 300),
+                  text: clip(`${esc(a.title)}\n\`${esc(commands.join(' && '))}\``, 300),
                 },
                 confirm: { type: 'plain_text', text: 'Approve and run' },
                 deny: { type: 'plain_text', text: 'Cancel' },
