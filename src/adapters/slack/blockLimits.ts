@@ -88,3 +88,12 @@ export function bulletSection(
   const dropped = lines.length - kept.length;
   return { block: section([title, ...kept].join('\n') + tail(dropped)), clipped: clipped || dropped > 0 };
 }
+
+/** Text from anywhere (a person, the inventory, a remote host) made inert mrkdwn: clipped, then escaped. */
+export const inert = (text: string, max = 200): string => escapeMrkdwn(clip(text, max));
+
+/** A message whose fallback text fits Slack's limit. */
+export const message = (text: string, blocks?: Block[]): SlackMessage => ({
+  text: clip(text, LIMITS.fallbackText),
+  ...(blocks ? { blocks } : {}),
+});

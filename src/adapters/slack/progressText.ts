@@ -1,5 +1,5 @@
 import type { ProgressEvent } from '../../core/model/progress.js';
-import { escapeMrkdwn } from './blockLimits.js';
+import { clip, inert, LIMITS } from './blockLimits.js';
 
 /** What one thread's progress message shows, folded from progress events. */
 export interface ProgressState {
@@ -42,13 +42,15 @@ export function foldProgress(s: ProgressState, e: ProgressEvent): ProgressState 
   return s;
 }
 
-/** The progress message: a headline and one line per host. Pure. */
+/** The progress message: a headline and one line per host, every name escaped. Pure. */
 export function progressText(s: ProgressState): string {
+  const site = inert(s.site, 100);
+  const playbook = inert(s.playbook, 100);
   const head = s.finished
-    ? `:white_check_mark: Diagnosed *${escapeMrkdwn(s.site)}* with \`${s.playbook}\` in ${s.finished.seconds.toFixed(1)} s: ${s.finished.status}`
-    : `:stethoscope: Diagnosing *${escapeMrkdwn(s.site)}* with \`${s.playbook}\`… ${s.done}/${s.total || '?'} checks`;
+    ? `:white_check_mark: Diagnosed *${site}* with \`${playbook}\` in ${s.finished.seconds.toFixed(1)} s: ${inert(s.finished.status, 20)}`
+    : `:stethoscope: Diagnosing *${site}* with \`${playbook}\`… ${s.done}/${s.total || '?'} checks`;
   const lines = [...s.hosts].map(([host, h]) => {
-    if (h.failed) return `• *${escapeMrkdwn(host)}*: :warning: ${escapeMrkdwn(h.failed)}`;
+    if (h.failed) return `• *${inert(host, 100)}*: :warning: ${inert(h.failed, 300)}`;
     const mark =
       h.done >= h.total && h.total > 0
         ? h.bad.length
@@ -56,9 +58,12 @@ export function progressText(s: ProgressState): string {
           : ':heavy_check_mark:'
         : ':hourglass_flowing_sand:';
     const bad = h.bad.length
-      ? ` (${escapeMrkdwn(h.bad.slice(0, 4).join(', '))}${h.bad.length > 4 ? ', …' : ''})`
+      ? ` (${h.bad
+          .slice(0, 4)
+          .map((b) => inert(b, 100))
+          .join(', ')}${h.bad.length > 4 ? ', …' : ''})`
       : '';
-    return `• *${escapeMrkdwn(host)}*: ${mark} ${h.done}/${h.total}${bad}`;
+    return `• *${inert(host, 100)}*: ${mark} ${h.done}/${h.total}${bad}`;
   });
-  return [head, ...lines].join('\n');
+  return clip([head, ...lines].join('\n'), LIMITS.fallbackText);
 }

@@ -1,27 +1,27 @@
 import type { RemediationReply } from '../../core/model/remediationReply.js';
 import { redactSecrets } from '../../core/redact.js';
-import { clip, codeBlock, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blockLimits.js';
+import { codeBlock, inert, LIMITS, message, type SlackMessage, section } from './blockLimits.js';
+import { userMention as who } from './mentions.js';
 
 const secs = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-const who = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
 
 /** Remediation replies as Slack messages. Pure. */
 export function remediationMessage(reply: RemediationReply): SlackMessage {
   switch (reply.type) {
     case 'remediation-refused':
-      return {
-        text: `:no_entry: Not run: ${clip(reply.message, 500)} (\`${reply.code}\`). Nothing was changed.`,
-      };
+      return message(
+        `:no_entry: Not run: ${inert(reply.message, 500)} (\`${inert(reply.code, 100)}\`). Nothing was changed.`,
+      );
     case 'remediation-rejected':
-      return {
-        text: `:no_entry_sign: ${who(reply.by)} rejected *${escapeMrkdwn(reply.action.title)}*. Nothing was run.`,
-      };
+      return message(
+        `:no_entry_sign: ${who(reply.by)} rejected *${inert(reply.action.title, 300)}*. Nothing was run.`,
+      );
     case 'remediation-started': {
       const head = reply.auto
-        ? `:robot_face: Self-healing (policy allows it without a click): *${escapeMrkdwn(reply.action.title)}*`
-        : `:arrow_forward: ${who(reply.by)} approved *${escapeMrkdwn(reply.action.title)}*: running`;
+        ? `:robot_face: Self-healing (policy allows it without a click): *${inert(reply.action.title, 300)}*`
+        : `:arrow_forward: ${who(reply.by)} approved *${inert(reply.action.title, 300)}*: running`;
       const code = codeBlock(reply.steps, LIMITS.sectionText - 200, 10);
-      return { text: head, blocks: [section(head), section(code.text)] };
+      return message(head, [section(head), section(code.text)]);
     }
     case 'remediation-done': {
       const e = reply.execution;
@@ -30,43 +30,40 @@ export function remediationMessage(reply: RemediationReply): SlackMessage {
       );
       const failed = e.steps.find((s) => s.code !== 0);
       const head = e.ok
-        ? `:white_check_mark: Ran on ${escapeMrkdwn(reply.action.host)} in ${secs(e.durationMs / 1000)}; checking that ${escapeMrkdwn(reply.site)} recovered…`
-        : `:x: *${escapeMrkdwn(reply.action.title)}* failed${e.error ? `: ${escapeMrkdwn(e.error.message)}` : ''}. The rest was not run.`;
+        ? `:white_check_mark: Ran on ${inert(reply.action.host, 100)} in ${secs(e.durationMs / 1000)}; checking that ${inert(reply.site, 100)} recovered…`
+        : `:x: *${inert(reply.action.title, 300)}* failed${e.error ? `: ${inert(e.error.message, 500)}` : ''}. The rest was not run.`;
       const blocks = [section(head)];
       if (lines.length) blocks.push(section(codeBlock(lines, LIMITS.sectionText - 100, 10).text));
       if (failed?.output)
         blocks.push(section(codeBlock(failed.output.split('\n').map(redactSecrets), 1500, 8).text));
-      return { text: head, blocks };
+      return message(head, blocks);
     }
     case 'remediation-verified': {
       const text = reply.recovered
-        ? `:large_green_circle: *${escapeMrkdwn(reply.site)} recovered* in ${secs(reply.seconds)} after “${escapeMrkdwn(reply.action.title)}”.`
-        : `:red_circle: *${escapeMrkdwn(reply.site)} still failing* ${secs(reply.seconds)} after “${escapeMrkdwn(reply.action.title)}”: ${escapeMrkdwn(reply.headline)}. The next steps are below.`;
-      return { text };
+        ? `:large_green_circle: *${inert(reply.site, 100)} recovered* in ${secs(reply.seconds)} after “${inert(reply.action.title, 300)}”.`
+        : `:red_circle: *${inert(reply.site, 100)} still failing* ${secs(reply.seconds)} after “${inert(reply.action.title, 300)}”: ${inert(reply.headline, 700)}. The next steps are below.`;
+      return message(text);
     }
     case 'dry-run': {
       const head = reply.error
-        ? `:warning: Dry run of *${escapeMrkdwn(reply.action.title)}* cannot plan: ${escapeMrkdwn(reply.error.message)}`
-        : `:mag: Dry run of *${escapeMrkdwn(reply.action.title)}* (${reply.action.risk}) on ${escapeMrkdwn(reply.action.host)}: these exact commands would run. Nothing was run.`;
-      return {
-        text: head,
-        blocks: [
-          section(head),
-          ...(reply.steps.length ? [section(codeBlock(reply.steps, LIMITS.sectionText - 100, 12).text)] : []),
-        ],
-      };
+        ? `:warning: Dry run of *${inert(reply.action.title, 300)}* cannot plan: ${inert(reply.error.message, 500)}`
+        : `:mag: Dry run of *${inert(reply.action.title, 300)}* (${reply.action.risk}) on ${inert(reply.action.host, 100)}: these exact commands would run. Nothing was run.`;
+      return message(head, [
+        section(head),
+        ...(reply.steps.length ? [section(codeBlock(reply.steps, LIMITS.sectionText - 100, 12).text)] : []),
+      ]);
     }
     case 'heal-paused':
       return reply.opened
-        ? {
-            text: `:octagonal_sign: *Self-healing stopped* for ${escapeMrkdwn(reply.site)}: ${escapeMrkdwn(reply.reason)}.`,
-          }
-        : {
-            text: `:pause_button: Self-healing of ${escapeMrkdwn(reply.site)} is paused (breaker open): ${escapeMrkdwn(reply.reason)}.`,
-          };
+        ? message(
+            `:octagonal_sign: *Self-healing stopped* for ${inert(reply.site, 100)}: ${inert(reply.reason, 500)}.`,
+          )
+        : message(
+            `:pause_button: Self-healing of ${inert(reply.site, 100)} is paused (breaker open): ${inert(reply.reason, 500)}.`,
+          );
     case 'audit': {
-      const title = `Audit log${reply.site ? ` of ${reply.site}` : ''}`;
-      if (reply.entries.length === 0) return { text: `${title}: nothing yet.` };
+      const title = `Audit log${reply.site ? ` of ${inert(reply.site, 100)}` : ''}`;
+      if (reply.entries.length === 0) return message(`${title}: nothing yet.`);
       const lines = reply.entries.map((e) => {
         const d = e.detail as {
           action?: string;
@@ -76,16 +73,17 @@ export function remediationMessage(reply: RemediationReply): SlackMessage {
           seconds?: number;
         };
         const extra = [
-          d.code ? `\`${d.code}\`` : '',
+          typeof d.code === 'string' ? `\`${inert(d.code, 100)}\`` : '',
           d.ok !== undefined ? (d.ok ? 'ok' : 'FAILED') : '',
-          d.recovered !== undefined ? (d.recovered ? `recovered in ${d.seconds} s` : 'still failing') : '',
+          d.recovered !== undefined
+            ? d.recovered
+              ? `recovered in ${Number(d.seconds)} s`
+              : 'still failing'
+            : '',
         ].filter(Boolean);
-        return `• ${e.at.slice(0, 19).replace('T', ' ')} · *${e.event}* · ${e.actor ? who(e.actor) : '—'} · ${escapeMrkdwn(e.site)} · ${escapeMrkdwn(d.action ?? '')}${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
+        return `• ${inert(e.at.slice(0, 19).replace('T', ' '), 30)} · *${inert(e.event, 30)}* · ${e.actor ? who(e.actor) : '—'} · ${inert(e.site, 100)} · ${inert(typeof d.action === 'string' ? d.action : '', 200)}${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
       });
-      return {
-        text: title,
-        blocks: [section(`*${escapeMrkdwn(title)}* (newest first)\n${lines.join('\n')}`)],
-      };
+      return message(title, [section(`*${title}* (newest first)\n${lines.join('\n')}`)]);
     }
   }
 }

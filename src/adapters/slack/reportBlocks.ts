@@ -71,7 +71,7 @@ export function reportBlocks(
     const hosts = c.hosts.map((h) => esc(clip(h, 100))).join(', ') || 'site';
     blocks.push(
       section(
-        `*${i + 1}. ${esc(clip(c.title, 700))}*\n\`${c.id}\` · ${Math.round(c.confidence * 100)}% · ${clip(hosts, 500)}`,
+        `*${i + 1}. ${esc(clip(c.title, 700))}*\n\`${esc(clip(c.id, 50))}\` · ${Math.round(c.confidence * 100)}% · ${clip(hosts, 500)}`,
       ),
     );
     if (c.evidence.length > 0) {

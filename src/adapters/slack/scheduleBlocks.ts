@@ -1,9 +1,10 @@
 import type { ScheduleChange, ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { formatInZone } from '../../core/scheduler/zonedTime.js';
-import { clip, escapeMrkdwn, LIMITS, type SlackMessage } from './blockLimits.js';
+import { inert, message, type SlackMessage, section } from './blockLimits.js';
+import { channelLink } from './mentions.js';
 
 /** Wall time in the schedule's zone, the zone named. */
-const when = (iso: string, timezone: string) => escapeMrkdwn(formatInZone(iso, timezone));
+const when = (iso: string, timezone: string) => inert(formatInZone(iso, timezone), 100);
 const dur = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
 
@@ -12,12 +13,12 @@ const opWords = { paused: 'Paused', resumed: 'Resumed', removed: 'Removed' } as 
 
 /** What a chat command did to a schedule, in mrkdwn: ids and the cron as code. */
 function changeText(c: ScheduleChange): string {
-  const id = `\`${escapeMrkdwn(c.id)}\``;
+  const id = `\`${inert(c.id, 100)}\``;
   switch (c.op) {
     case 'added': {
       const remind = c.remindEveryMinutes ? `reminders every ${c.remindEveryMinutes} min` : 'no reminders';
-      const postsIn = c.postsIn === null ? 'the default channel' : `<#${c.postsIn}>`;
-      return `Added ${id}: ${escapeMrkdwn(c.playbook)} on ${escapeMrkdwn(c.site)} at \`${escapeMrkdwn(c.cron)}\` (${escapeMrkdwn(c.timezone)}), ${remind}.${c.standby ? standbyNote : ''} It posts in ${postsIn}.`;
+      const postsIn = c.postsIn === null ? 'the default channel' : channelLink(c.postsIn);
+      return `Added ${id}: ${inert(c.playbook, 100)} on ${inert(c.site, 100)} at \`${inert(c.cron, 100)}\` (${inert(c.timezone, 100)}), ${remind}.${c.standby ? standbyNote : ''} It posts in ${postsIn}.`;
     }
     case 'ran':
       return c.started ? `Ran ${id}.` : `${id} is running already.`;
@@ -28,43 +29,40 @@ function changeText(c: ScheduleChange): string {
 
 /** Schedule notices as Slack messages. Pure. */
 export function scheduleMessage(n: ScheduleNotice): SlackMessage {
-  const id = 'scheduleId' in n ? `\`${n.scheduleId}\`` : '';
+  const id = 'scheduleId' in n ? `\`${inert(n.scheduleId, 100)}\`` : '';
   switch (n.type) {
     case 'schedule-incident-opened':
-      return {
-        text: `:rotating_light: *${escapeMrkdwn(n.site)}* is ${n.status} (schedule ${id}): ${escapeMrkdwn(n.headline)}`,
-      };
+      return message(
+        `:rotating_light: *${inert(n.site, 100)}* is ${inert(n.status, 20)} (schedule ${id}): ${inert(n.headline, 700)}`,
+      );
     case 'schedule-reminder':
-      return {
-        text: `:hourglass: *${escapeMrkdwn(n.site)}* still failing since ${when(n.since, n.timezone)} (${id}): ${escapeMrkdwn(n.headline)}`,
-      };
+      return message(
+        `:hourglass: *${inert(n.site, 100)}* still failing since ${when(n.since, n.timezone)} (${id}): ${inert(n.headline, 700)}`,
+      );
     case 'schedule-recovered':
-      return {
-        text: `:large_green_circle: *${escapeMrkdwn(n.site)}* recovered (${id}); it was failing for ${dur(n.seconds)} since ${when(n.since, n.timezone)}.`,
-      };
+      return message(
+        `:large_green_circle: *${inert(n.site, 100)}* recovered (${id}); it was failing for ${dur(n.seconds)} since ${when(n.since, n.timezone)}.`,
+      );
     case 'schedule-slow-run':
-      return {
-        text: `:turtle: ${id} on ${escapeMrkdwn(n.site)} is still running after ${dur(n.runningForMs / 1000)}; the next run was skipped, not stacked.`,
-      };
+      return message(
+        `:turtle: ${id} on ${inert(n.site, 100)} is still running after ${dur(n.runningForMs / 1000)}; the next run was skipped, not stacked.`,
+      );
     case 'schedule-missed':
-      return {
-        text: `:zzz: ${id} on ${escapeMrkdwn(n.site)} missed ${n.count}${n.capped ? '+' : ''} run(s) between ${when(n.from, n.timezone)} and ${when(n.to, n.timezone)} while Medic was down; they are not replayed.`,
-      };
+      return message(
+        `:zzz: ${id} on ${inert(n.site, 100)} missed ${n.count}${n.capped ? '+' : ''} run(s) between ${when(n.from, n.timezone)} and ${when(n.to, n.timezone)} while Medic was down; they are not replayed.`,
+      );
     case 'schedule-failed':
-      return {
-        text: `:warning: ${id} on ${escapeMrkdwn(n.site)} could not run: ${escapeMrkdwn(clip(n.message, 500))} (\`${n.code}\`)`,
-      };
+      return message(
+        `:warning: ${id} on ${inert(n.site, 100)} could not run: ${inert(n.message, 500)} (\`${inert(n.code, 100)}\`)`,
+      );
     case 'schedules': {
       const lines = n.schedules.map(
         (s) =>
-          `• \`${s.id}\` · \`${escapeMrkdwn(s.cron)}\` ${s.timezone} · ${escapeMrkdwn(s.playbook ?? 'site default')} on *${escapeMrkdwn(s.site)}*${s.channel ? ` → <#${s.channel}>` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt, s.timezone) : '—'}`} · ${s.status} · ${s.source}`,
+          `• \`${inert(s.id, 100)}\` · \`${inert(s.cron, 100)}\` ${inert(s.timezone, 100)} · ${inert(s.playbook ?? 'site default', 100)} on *${inert(s.site, 100)}*${s.channel ? ` → ${channelLink(s.channel)}` : ''} · ${s.paused ? 'paused' : `next ${s.nextRunAt ? when(s.nextRunAt, s.timezone) : '—'}`} · ${inert(s.status, 50)} · ${inert(s.source, 20)}`,
       );
       const note = n.change ? changeText(n.change) : '';
       const text = [note, lines.length ? lines.join('\n') : 'No schedules.'].filter(Boolean).join('\n');
-      return {
-        text: clip(text, LIMITS.fallbackText),
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } }],
-      };
+      return message(text, [section(text)]);
     }
   }
 }
