@@ -1,9 +1,15 @@
 import type { RemediationReply } from '../../core/model/remediationReply.js';
+import { scrubStrings } from './safeText.js';
 
 const secs = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+const one = (s: string) => s.replaceAll('\n', ' ');
 
-/** Remediation replies as terminal text. Pure. */
-export function renderRemediationText(reply: RemediationReply): string {
+/**
+ * Remediation replies as terminal text, every string cleaned of control characters and clipped
+ * (a step's output keeps its lines). Pure.
+ */
+export function renderRemediationText(input: RemediationReply): string {
+  const reply = scrubStrings(input, undefined, input.type === 'remediation-done');
   switch (reply.type) {
     case 'remediation-refused':
       return `Not run: ${reply.message} (${reply.code}). Nothing was changed.`;
@@ -19,12 +25,12 @@ export function renderRemediationText(reply: RemediationReply): string {
       return [
         ...e.steps.map(
           (s) =>
-            `  ${s.code === 0 ? 'ok ' : 'ERR'} exit ${s.code ?? 'none'} in ${s.durationMs} ms: ${s.display}`,
+            `  ${s.code === 0 ? 'ok ' : 'ERR'} exit ${s.code ?? 'none'} in ${s.durationMs} ms: ${one(s.display)}`,
         ),
         ...e.steps.filter((s) => s.code !== 0 && s.output).map((s) => s.output.replace(/^/gm, '      ')),
         e.ok
           ? `Done in ${secs(e.durationMs / 1000)}; verifying ${reply.site}…`
-          : `FAILED${e.error ? `: ${e.error.message}` : ''}; the rest was not run.`,
+          : `FAILED${e.error ? `: ${one(e.error.message)}` : ''}; the rest was not run.`,
       ].join('\n');
     }
     case 'remediation-verified':

@@ -4,9 +4,19 @@ import type { ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { renderRemediationText } from './renderRemediationText.js';
 import { renderReportText, type TextStyle } from './renderReportText.js';
 import { renderScheduleText } from './renderScheduleText.js';
+import { clipText, echo, scrubStrings } from './safeText.js';
 
-/** Every conversation reply as terminal text (null: nothing worth printing). Pure. */
-export function renderReplyText(reply: Reply, style: TextStyle = { color: false }): string | null {
+/** The longest an error message (which may quote what someone typed) is printed. */
+const MAX_ERROR = 300;
+
+/**
+ * Every conversation reply as terminal text (null: nothing worth printing). Every string is
+ * cleaned of control characters and clipped; what someone typed is echoed at most 200 characters
+ * long. Pure.
+ */
+export function renderReplyText(input: Reply, style: TextStyle = { color: false }): string | null {
+  if (input.type === 'report') return renderReportText(input.report, style);
+  const reply = scrubStrings(input);
   switch (reply.type) {
     case 'help':
       return [
@@ -21,13 +31,13 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
     case 'playbooks':
       return reply.playbooks.map((p) => `  ${p.id.padEnd(12)} ${p.title}: ${p.description}`).join('\n');
     case 'picker':
-      return `"${reply.query}" matches several sites: ${reply.sites.join(', ')}. Which one? (e.g. "diagnose ${reply.sites[0]}")`;
+      return `"${echo(reply.query)}" matches several sites: ${reply.sites.join(', ')}. Which one? (e.g. "diagnose ${reply.sites[0]}")`;
     case 'unknown-site':
       return reply.suggestions.length > 0
-        ? `I don't know a site in "${reply.query}". Did you mean ${reply.suggestions.join(' or ')}?`
-        : `I don't know a site in "${reply.query}". Known sites: ${reply.known.join(', ')}.`;
+        ? `I don't know a site in "${echo(reply.query)}". Did you mean ${reply.suggestions.join(' or ')}?`
+        : `I don't know a site in "${echo(reply.query)}". Known sites: ${reply.known.join(', ')}.`;
     case 'not-understood':
-      return `Sorry, I did not understand "${reply.text}". Type "help".`;
+      return `Sorry, I did not understand "${echo(reply.text)}". Type "help".`;
     case 'started':
       return reply.joined
         ? `A ${reply.playbook} run for ${reply.site} is already in progress: joining it.`
@@ -40,8 +50,6 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
       }
       return null;
     }
-    case 'report':
-      return renderReportText(reply.report, style);
     case 'history':
       return reply.entries.length === 0
         ? `No runs of ${reply.site} yet.`
@@ -63,10 +71,10 @@ export function renderReplyText(reply: Reply, style: TextStyle = { color: false 
         .join('\n');
     }
     case 'error':
-      return `Error (${reply.code}): ${reply.message}`;
+      return `Error (${clipText(reply.code, 100)}): ${clipText(reply.message, MAX_ERROR)}`;
     default:
       return reply.type.startsWith('schedule')
-        ? renderScheduleText(reply as ScheduleNotice)
-        : renderRemediationText(reply as RemediationReply);
+        ? renderScheduleText(input as ScheduleNotice)
+        : renderRemediationText(input as RemediationReply);
   }
 }

@@ -3,7 +3,6 @@ import { basisText, reportParts, verdictText } from '../render/verdictText.js';
 import {
   blindSection,
   causesSection,
-  flat,
   type Paint,
   painter,
   pathSection,
@@ -42,9 +41,9 @@ function checksSection(report: Report, p: Paint): string[] {
         : c.status === 'warn'
           ? p('yellow', c.status.padEnd(8))
           : p('red', c.status.padEnd(8));
-    const err = c.error ? p('dim', `  ${flat(c.error.message)}`) : '';
+    const err = c.error ? p('dim', `  ${c.error.message}`) : '';
     out.push(
-      `  ${flat(c.host).padEnd(w)}  ${flat(c.check).padEnd(cw)}  ${st}  ${seconds(c.durationMs).padStart(6)}${err}`,
+      `  ${c.host.padEnd(w)}  ${c.check.padEnd(cw)}  ${st}  ${seconds(c.durationMs).padStart(6)}${err}`,
     );
   }
   return out;
@@ -54,16 +53,11 @@ function actionsSection(report: Report, p: Paint): string[] {
   if (report.actions.length === 0) return [];
   const out = [
     '',
-    p(
-      'bold',
-      `Suggested actions (approve in Slack, or: medic remediate ${flat(report.site)} <id> [--dry-run])`,
-    ),
+    p('bold', `Suggested actions (approve in Slack, or: medic remediate ${report.site} <id> [--dry-run])`),
   ];
   for (const a of report.actions) {
-    out.push(
-      `  - [${a.risk}${a.manual ? ', by hand' : ''}] ${flat(a.title)}  ${p('dim', `(${flat(a.id)})`)}`,
-    );
-    for (const line of a.preview) out.push(p('cyan', `      $ ${flat(line)}`));
+    out.push(`  - [${a.risk}${a.manual ? ', by hand' : ''}] ${a.title}  ${p('dim', `(${a.id})`)}`);
+    for (const line of a.preview) out.push(p('cyan', `      $ ${line}`));
   }
   return out;
 }
@@ -79,15 +73,15 @@ export function renderReportText(input: Report, style: TextStyle = { color: fals
   const p = painter(style);
   const color = statusColor[report.status];
   const out: string[] = [];
-  out.push(`${p(color, p('bold', `[${statusMark[report.status]}]`))} ${p('bold', flat(report.headline))}`);
+  out.push(`${p(color, p('bold', `[${statusMark[report.status]}]`))} ${p('bold', report.headline)}`);
   out.push(
     p(
       'dim',
-      `  playbook ${flat(report.playbook)} · hosts ${report.hosts.map(flat).join(', ')} · ${seconds(report.durationMs)} · report ${flat(report.id)}`,
+      `  playbook ${report.playbook} · hosts ${report.hosts.join(', ')} · ${seconds(report.durationMs)} · report ${report.id}`,
     ),
   );
   const probe = report.findings.find((f) => f.kind === 'site-probe');
-  if (probe?.evidence[0]) out.push(`  probe: ${flat(probe.evidence[0])}`);
+  if (probe?.evidence[0]) out.push(`  probe: ${probe.evidence[0]}`);
   // Down and degraded state their basis here; healthy and unknown do in their verdict.
   if (parts.basis && (report.status === 'down' || report.status === 'degraded')) {
     out.push(`  based on: ${basisText(parts.basis, report.status)}`);

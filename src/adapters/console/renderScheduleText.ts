@@ -1,5 +1,6 @@
 import type { ScheduleChange, ScheduleNotice } from '../../core/model/scheduleNotice.js';
 import { formatInZone } from '../../core/scheduler/zonedTime.js';
+import { scrubStrings } from './safeText.js';
 
 const standbyNote = ' Another Medic process runs the schedules; it picks this up within a minute.';
 const opWords = { paused: 'Paused', resumed: 'Resumed', removed: 'Removed' } as const;
@@ -18,8 +19,9 @@ function changeText(c: ScheduleChange): string {
   }
 }
 
-/** Schedule notices as terminal text. Pure. */
-export function renderScheduleText(n: ScheduleNotice): string {
+/** Schedule notices as terminal text, every string cleaned of control characters and clipped. Pure. */
+export function renderScheduleText(notice: ScheduleNotice): string {
+  const n = scrubStrings(notice);
   switch (n.type) {
     case 'schedule-incident-opened':
       return `${n.site} is ${n.status} (schedule ${n.scheduleId}): ${n.headline}`;

@@ -14,9 +14,6 @@ export const painter =
   (c, s) =>
     style.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s;
 
-/** A field printed on one line (the report's strings are already clean: see scrubStrings). */
-export const flat = (s: string) => s.replaceAll('\n', ' ');
-
 /** Chains shown in the terminal; the rest are counted. */
 export const MAX_CHAINS = 5;
 /** Causes listed in the terminal; the rest are counted. */
@@ -29,10 +26,10 @@ export function pathSection(parts: ReportParts, p: Paint): string[] {
   if (parts.chains.length === 0) return [];
   const picked = pickChains(parts.chains, MAX_CHAINS);
   const style = {
-    plain: flat,
-    broken: (s: string) => p('red', p('bold', flat(s))),
-    unknown: (s: string) => p('yellow', flat(s)),
-    note: (s: string) => p('dim', flat(s)),
+    plain: (s: string) => s,
+    broken: (s: string) => p('red', p('bold', s)),
+    unknown: (s: string) => p('yellow', s),
+    note: (s: string) => p('dim', s),
   };
   const title = parts.chains.length === 1 ? 'Request path' : 'Request paths';
   const titles = parts.causes.slice(0, MAX_CAUSES).map((c) => c.title);
@@ -53,7 +50,7 @@ export function blindSection(parts: ReportParts, p: Paint): string[] {
     const detail = blindSpotDetail(b);
     const off = b.onPath ? '' : p('dim', " (not on the request's path)");
     const mark = b.onPath ? p('yellow', '!') : p('dim', '-');
-    return `  ${mark} ${flat(blindSpotHead(b))}${detail ? p('dim', `: ${flat(detail)}`) : ''}${off}`;
+    return `  ${mark} ${blindSpotHead(b)}${detail ? p('dim', `: ${detail}`) : ''}${off}`;
   });
   const more = hiddenBlindText(ordered.slice(MAX_BLIND));
   return ['', p('bold', 'Could not see'), ...lines, ...(more ? [p('dim', `  ${more}`)] : [])];
@@ -70,8 +67,8 @@ export function causesSection(
   const title = report.status === 'healthy' ? 'Also noticed' : 'Probable causes';
   const out = ['', p('bold', title)];
   parts.causes.slice(0, MAX_CAUSES).forEach((c, i) => {
-    out.push(`  ${i + 1}. ${p(color, c.id)}  ${Math.round(c.confidence * 100)}%  ${flat(c.title)}`);
-    for (const line of c.evidence.slice(0, 6)) out.push(p('dim', `       ${flat(line)}`));
+    out.push(`  ${i + 1}. ${p(color, c.id)}  ${Math.round(c.confidence * 100)}%  ${c.title}`);
+    for (const line of c.evidence.slice(0, 6)) out.push(p('dim', `       ${line}`));
   });
   const more = parts.causes.length - MAX_CAUSES;
   if (more > 0) out.push(p('dim', `  … ${more} more`));

@@ -39,16 +39,27 @@ export const MAX_FIELD = 2000;
 export const MAX_ECHO = 200;
 
 /** What a person typed, echoed back: one line, cleaned, at most 200 characters. */
-export const echo = (text: string): string => clipText(stripControls(text), MAX_ECHO);
+export const echo = (text: string): string => cleanClip(text, MAX_ECHO);
 
 /**
- * A copy of `value` with every string in it cleaned (newlines kept: multi-line fields such as a
- * step's output stay multi-line; single-line renderers flatten them) and clipped to `max`. The
- * renderers print from the copy, so no field of a reply reaches the terminal unclean.
+ * `text` cleaned and clipped to `max`. Only a prefix a few times `max` long is cleaned: what lies
+ * beyond could not be shown anyway, and 1 MB strings stay cheap.
  */
-export function scrubStrings<T>(value: T, max = MAX_FIELD): T {
+export function cleanClip(text: string, max: number, multiline = false): string {
+  const window = max * 4 + 64;
+  if (text.length <= window) return clipText(stripControls(text, multiline), max);
+  const clean = stripControls(text.slice(0, window), multiline);
+  return clean.length >= max ? clipText(clean, max) : `${clean}…`;
+}
+
+/**
+ * A copy of `value` with every string in it (keys included) cleaned and clipped to `max`, so no
+ * field of a reply reaches the terminal unclean. Newlines become spaces unless `multiline` (for
+ * replies with a multi-line field, such as a step's output).
+ */
+export function scrubStrings<T>(value: T, max = MAX_FIELD, multiline = false): T {
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return clipText(stripControls(v, true), max);
+    if (typeof v === 'string') return cleanClip(v, max, multiline);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));

@@ -32,6 +32,10 @@ describe('echoes and scrubbing', () => {
     expect(e.endsWith('…')).toBe(true);
     expect(clipText('short', 200)).toBe('short');
   });
+  it('flattens newlines unless told the value has multi-line fields', () => {
+    expect(scrubStrings({ o: 'a\nb\r\nc' })).toEqual({ o: 'a b c' });
+    expect(scrubStrings({ o: 'a\nb\r\nc' }, 10, true)).toEqual({ o: 'a\nb\nc' });
+  });
   it('cleans every string of a nested value, keys included, and leaves other values alone', () => {
     const v = scrubStrings(
       { a: ['x\u0007', { b: 'y\u001b[1m' }], n: 3, ok: true, none: null, 'k\u0000': 'z' },
