@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { argv, script } from '../command.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
+import { hostCgroupRoot, ownerOfCgroup, parseCgroups } from './parseProcesses.js';
 import { firstLines, toolMissing, unparseable } from './stepFailure.js';
 
 export const oomKillsParams = z
@@ -110,6 +111,22 @@ export function parseOomKills(text: string): OomKill[] {
   return all.map(({ summarized: _s, killed: _k, ...kill }) => kill);
 }
 
+/** The host's own cgroup root from `cat /proc/1/cgroup` (empty on a host that is no container). */
+export function initCgroupRoot(text: string): string {
+  const lines = text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `/proc/1/cgroup:${l.trim()}`);
+  return hostCgroupRoot(parseCgroups(lines.join('\n')));
+}
+
+/** The systemd unit a memory cgroup path names, relative to the host's root. */
+function unitOf(memcg: string | undefined, root: string): string | undefined {
+  if (!memcg) return undefined;
+  const o = ownerOfCgroup(memcg, root);
+  return o.kind === 'unit' ? o.unit : undefined;
+}
+
 /** At most this many oom-kill findings (the most recent); a storm of kills is summed up in one more. */
 export const maxOomFindings = 20;
 
@@ -137,6 +154,8 @@ export const oomKills: HostCheck<OomKillsParams> = {
     },
     { id: 'dmesg', command: argv('dmesg'), privileged: true },
     { id: 'clock', command: script(`echo "$(date +%s) $(cut -d' ' -f1 /proc/uptime)"`) },
+    // The host's own cgroup: a host that is itself a container shares its kernel's log with others.
+    { id: 'init-cgroup', command: argv('cat', '/proc/1/cgroup') },
   ],
   parse(outputs, p, ctx): Finding[] {
     const f = finder('oom-kills', ctx.host);
@@ -155,7 +174,10 @@ export const oomKills: HostCheck<OomKillsParams> = {
       : withinWindow(out.stdout, stepOutput(outputs, 'clock').stdout, p.minutes);
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const logLines = lines.map(kernelLine);
-    const kills = parseOomKills(text);
+    const root = initCgroupRoot(outputs['init-cgroup']?.stdout ?? '');
+    const all = parseOomKills(text);
+    const kills = root ? all.filter((k) => !k.taskMemcg || k.taskMemcg.startsWith(`${root}/`)) : all;
+    const others = all.length - kills.length;
     const denied =
       /Operation not permitted|read kernel buffer failed|insufficient permissions|Permission denied/i;
     const readable = logLines.some((l) => l !== undefined) || lines.some((l) => journalMarker.test(l));
@@ -181,8 +203,12 @@ export const oomKills: HostCheck<OomKillsParams> = {
         : 'dmesg';
     if (kills.length === 0) {
       const window = source === 'journal' ? `in the last ${p.minutes} min` : 'since boot';
+      const note = others ? ` (${others} in other containers of this kernel, not this host's)` : '';
       return [
-        f('oom-none', 'ok', `no OOM kills in the kernel log ${window}`, [], { minutes: p.minutes, source }),
+        f('oom-none', 'ok', `no OOM kills in the kernel log ${window}${note}`, [], {
+          minutes: p.minutes,
+          source,
+        }),
       ];
     }
 
@@ -202,6 +228,7 @@ export const oomKills: HostCheck<OomKillsParams> = {
           cgroup: k.cgroup,
           ...(k.time !== undefined ? { time: k.time } : {}),
           ...(k.taskMemcg !== undefined ? { taskMemcg: k.taskMemcg } : {}),
+          ...(unitOf(k.taskMemcg, root) ? { unit: unitOf(k.taskMemcg, root) } : {}),
         },
       );
     });

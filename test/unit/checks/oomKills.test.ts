@@ -8,7 +8,7 @@ import {
 } from '../../../src/core/checks/oomKills.js';
 import { toShell } from '../../../src/core/command.js';
 import type { ExecResult } from '../../../src/core/ports.js';
-import { checkContext, dataOf, execResult, fixture, runCheck } from '../../support/checkKit.js';
+import { checkContext, dataOf, execResult, findingsOf, fixture, runCheck } from '../../support/checkKit.js';
 
 // Real captures from the dev machine: two memory-cgroup OOM kills (node, python3) provoked in a
 // 64 MB cgroup-v1 memory cgroup, read through journalctl (journald run in a private mount
@@ -128,6 +128,7 @@ describe('oomKills check', () => {
       },
       { id: 'dmesg', command: { argv: ['dmesg'] }, privileged: true },
       { id: 'clock', command: { script: `echo "$(date +%s) $(cut -d' ' -f1 /proc/uptime)"` } },
+      { id: 'init-cgroup', command: { argv: ['cat', '/proc/1/cgroup'] } },
     ]);
     expect(
       toShell(oomKills.steps(oomKillsParams.parse({ minutes: 15 }), ctx)[0]?.command ?? { argv: [] }),
@@ -309,5 +310,33 @@ describe('oom-kills on the ring buffer (no journal)', () => {
     expect(withinWindow('a\nb', clock, 1)).toBe('a\nb');
     expect(withinWindow(ring, '', 1)).toBe(ring);
     expect(withinWindow(ring, '1795317834 \n', 1)).toBe(ring);
+  });
+});
+
+describe('a host that is itself a container', () => {
+  // dmesg-nested: this machine's kernel, whose fleet containers OOM-killed bad@hog.service; the
+  // kernel log is the whole machine's. init-cgroup-fleet: PID 1's cgroup of another fleet host.
+  const nested = fixture('oom-kills', 'dmesg-nested.txt');
+  const id = /task_memcg=\/docker\/([0-9a-f]{64})\//.exec(nested)?.[1] ?? '';
+  const withRoot = (init: string) =>
+    runCheck(oomKills, {
+      ...steps({ dmesg: execResult(nested), clock: clockAt(9200) }),
+      'init-cgroup': execResult(init),
+    });
+
+  it("ignores the kills in other containers of the same kernel: they are not this host's", () => {
+    const f = withRoot(fixture('oom-kills', 'init-cgroup-fleet.txt'));
+    expect(f.map((x) => x.kind)).toEqual(['oom-none']);
+    expect(f[0]?.summary).toMatch(/2 in other containers of this kernel, not this host's/);
+  });
+
+  it('keeps its own, and names the unit whose cgroup was full', () => {
+    // The fleet host's own PID 1 line, with the id of the container that logged these kills.
+    const init = fixture('oom-kills', 'init-cgroup-fleet.txt').replace(/[0-9a-f]{64}/g, id);
+    const kills = findingsOf(withRoot(init), 'oom-kill');
+    expect(kills.map((k) => [k.data.process, k.data.unit])).toEqual([
+      ['node', 'bad@hog.service'],
+      ['node', 'bad@hog.service'],
+    ]);
   });
 });

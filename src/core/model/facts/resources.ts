@@ -42,6 +42,8 @@ export interface OomKillFact {
   time?: string;
   /** `task_memcg=` of the kill, e.g. `/system.slice/php8.2-fpm.service`. */
   taskMemcg?: string;
+  /** The systemd unit that cgroup is (relative to the host's own root), when it is one. */
+  unit?: string;
 }
 
 export interface OomWindowFact {
