@@ -93,7 +93,6 @@ export async function runPlaybook(
       topology = buildTopology(topologyInput);
       if (!input.replan) return;
       site = discoveredSite(input.site, topology);
-      const planned = new Set(input.tasks.map(taskKey));
       let replanned: CheckTask[] = [];
       try {
         replanned = input.replan(site);
@@ -101,7 +100,9 @@ export async function runPlaybook(
         // A discovered service the playbook's checks refuse is a bug of discovery, not a failed run.
         deps.logger.warn({ err, site: input.siteName }, 'could not plan the checks the topology names');
       }
-      const more = hostTasks(replanned).filter((t) => !planned.has(taskKey(t)));
+      // Tasks that ran the same commands are parsed again for the site as now known; the rest run.
+      const unique = [...new Map(hostTasks(replanned).map((t) => [taskKey(t), t])).values()];
+      const more = unique.filter((t) => runner.revisit(t, site) === 'run');
       if (more.length === 0) return;
       runner.total += more.length;
       onProgress?.({ type: 'checks-added', total: runner.total, perHost: perHost(more) });

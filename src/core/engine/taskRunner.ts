@@ -23,6 +23,15 @@ const hostLevel = new Set([
 /** The key of a task: two plans of the same check, host and params run it once. */
 export const taskKey = (t: CheckTask) => `${t.check.id}|${t.host}|${JSON.stringify(t.params)}`;
 
+/** What one task left: its row of the per-check table, its findings, and (host checks) its outputs. */
+interface TaskResult {
+  run: CheckRun;
+  found: Finding[];
+  outputs?: StepOutputs;
+  /** The commands it ran, to tell whether the site as discovered needs other ones. */
+  steps?: string;
+}
+
 /**
  * A check's status in the per-check table: what it found, except that a check that could not
  * look (a blind spot) is an `error`, never `ok`.
@@ -39,8 +48,9 @@ function statusOf(findings: Finding[]): { status: CheckRun['status']; error?: Ch
 
 /** Runs check tasks on their hosts, one transport and container engine per host, and collects results. */
 export class TaskRunner {
-  readonly findings: Finding[] = [];
-  readonly checks: CheckRun[] = [];
+  private readonly results = new Map<string, TaskResult>();
+  /** Findings about hosts as a whole (out of reach), not about one task. */
+  private readonly hostFindings: Finding[] = [];
   private readonly transports = new Map<string, Transport>();
   private readonly engines = new Map<string, ContainerEngine>();
   private readonly failedHosts = new Set<string>();
@@ -79,20 +89,54 @@ export class TaskRunner {
     return e;
   }
 
-  private finish(run: CheckRun, found: Finding[]) {
-    this.checks.push(run);
-    this.findings.push(...found);
+  get findings(): Finding[] {
+    return [...this.hostFindings, ...[...this.results.values()].flatMap((r) => r.found)];
+  }
+
+  get checks(): CheckRun[] {
+    return [...this.results.values()].map((r) => r.run);
+  }
+
+  private finish(key: string, result: TaskResult) {
+    this.results.set(key, result);
     this.done++;
-    this.onProgress?.({ type: 'check-finished', run, done: this.done, total: this.total });
+    this.onProgress?.({ type: 'check-finished', run: result.run, done: this.done, total: this.total });
+  }
+
+  /**
+   * What to do with a task planned again for the site as discovered: nothing new to run when it
+   * ran the same commands (its outputs are parsed again with the site as now known, e.g. the
+   * firewall judged for the ports the chain found); run it when it did not run or now needs other
+   * commands (it then replaces the earlier result).
+   */
+  revisit(task: CheckTask, site: SiteConfig): 'run' | 'reparsed' | 'same' {
+    const prev = this.results.get(taskKey(task));
+    if (!prev) return 'run';
+    if (task.check.scope !== 'host' || !prev.outputs) return 'same';
+    const ctx = this.context(task, site);
+    if (JSON.stringify(task.check.steps(task.params, ctx)) !== prev.steps) return 'run';
+    try {
+      const found = task.check.parse(prev.outputs, task.params, ctx);
+      this.results.set(taskKey(task), { ...prev, found, run: { ...prev.run, ...statusOf(found) } });
+    } catch {
+      // the first parse stands
+    }
+    return 'reparsed';
+  }
+
+  private context(task: CheckTask, site: SiteConfig): CheckContext {
+    return { host: task.host, siteName: this.siteName, site, now: this.now };
   }
 
   /** Run one task against the site as it is known now; nothing here throws. */
   async run(task: CheckTask, site: SiteConfig, sampling?: Sampling): Promise<void> {
     const started = Date.now();
-    const ctx: CheckContext = { host: task.host, siteName: this.siteName, site, now: this.now };
+    const ctx = this.context(task, site);
     const base = { check: task.check.id, host: task.host };
+    const key = taskKey(task);
     try {
       let found: Finding[];
+      let host: Pick<TaskResult, 'outputs' | 'steps'> = {};
       if (task.check.scope === 'site') {
         found = await task.check.run(task.params, ctx, {
           http: this.deps.http,
@@ -104,9 +148,15 @@ export class TaskRunner {
           now: this.now,
         });
       } else {
-        found = await this.runHostCheck(task.check, task.params, ctx);
+        const r = await this.runHostCheck(task.check, task.params, ctx);
+        found = r.found;
+        host = { outputs: r.outputs, steps: r.steps };
       }
-      this.finish({ ...base, ...statusOf(found), durationMs: Date.now() - started }, found);
+      this.finish(key, {
+        run: { ...base, ...statusOf(found), durationMs: Date.now() - started },
+        found,
+        ...host,
+      });
     } catch (err) {
       const safe = toSafeError(err, 'check.failed');
       const durationMs = Date.now() - started;
@@ -114,7 +164,7 @@ export class TaskRunner {
         if (!this.failedHosts.has(task.host)) {
           this.failedHosts.add(task.host);
           this.onProgress?.({ type: 'host-failed', host: task.host, ...safe });
-          this.findings.push({
+          this.hostFindings.push({
             check: 'connection',
             host: task.host,
             kind: 'host-unreachable',
@@ -124,7 +174,7 @@ export class TaskRunner {
             data: { code: safe.code },
           });
         }
-        this.finish({ ...base, status: 'skipped', durationMs, error: safe }, []);
+        this.finish(key, { run: { ...base, status: 'skipped', durationMs, error: safe }, found: [] });
         return;
       }
       this.deps.logger.warn({ err, check: task.check.id, host: task.host }, 'check failed');
@@ -137,7 +187,7 @@ export class TaskRunner {
         evidence: [],
         data: { code: safe.code },
       };
-      this.finish({ ...base, status: 'error', durationMs, error: safe }, [finding]);
+      this.finish(key, { run: { ...base, status: 'error', durationMs, error: safe }, found: [finding] });
     }
   }
 
@@ -145,7 +195,7 @@ export class TaskRunner {
     check: HostCheck<unknown>,
     params: unknown,
     ctx: CheckContext,
-  ): Promise<Finding[]> {
+  ): Promise<{ found: Finding[]; outputs: StepOutputs; steps: string }> {
     const host = this.hosts[ctx.host];
     const transport = this.transportFor(ctx.host);
     const steps = check.steps(params, ctx);
@@ -176,7 +226,7 @@ export class TaskRunner {
         data: { code: 'check.timeout' },
       });
     }
-    return found;
+    return { found, outputs, steps: JSON.stringify(steps) };
   }
 
   async close(): Promise<void> {
