@@ -139,7 +139,7 @@ function processes(outputs: StepOutputs): { table: Map<number, ProcessRow>; cgro
   const cg = outputs.cgroups;
   return {
     table: ps && ps.code === 0 ? parsePs(ps.stdout) : new Map(),
-    cgroups: cg && cg.stdout.trim() ? parseCgroups(cg.stdout) : new Map(),
+    cgroups: cg?.stdout.trim() ? parseCgroups(cg.stdout) : new Map(),
   };
 }
 

@@ -98,7 +98,8 @@ export function blindSpotsOf(
   );
   const onPath = (check: string, host: string) =>
     (pathChecks.has(check) && (gateways.has(host) || owners.has(host) || gateways.size === 0)) ||
-    (check === 'firewall' && remote && owners.has(host)) ||
+    // The gateway's firewall guards the site's own port; an owner's, the port a remote target uses.
+    (check === 'firewall' && (gateways.has(host) || (remote && owners.has(host)))) ||
     (check === 'dns' && named && gateways.has(host));
   const out: BlindSpot[] = [];
   const seen = new Set<string>();

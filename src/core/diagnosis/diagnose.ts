@@ -50,9 +50,14 @@ function merge(causes: Cause[]): Cause[] {
   return [...byKey.values()];
 }
 
-/** A context cause the chain already states (the same id, sharing an evidence line) adds nothing. */
+/**
+ * A context cause about what the chain already judged (the same host, sharing an evidence line)
+ * adds nothing: the chain looked further along the same path.
+ */
 function restates(chain: Cause[], c: Cause): boolean {
-  return chain.some((x) => x.id === c.id && c.evidence.some((e) => x.evidence.includes(e)));
+  return chain.some(
+    (x) => x.hosts.some((h) => c.hosts.includes(h)) && c.evidence.some((e) => x.evidence.includes(e)),
+  );
 }
 
 /**
@@ -65,6 +70,8 @@ function restates(chain: Cause[], c: Cause): boolean {
 export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): Diagnosis {
   const attribution = attributeSymptoms(ctx);
   const chainCauses: Cause[] = [];
+  /** Causes that only restate a symptom: a context cause that explains it replaces them. */
+  const bare: Cause[] = [];
   const chains: ChainView[] = [];
   const names = ctx.site.hostHeader ?? new URL(ctx.site.url).hostname;
   for (const link of ctx.topology.links) {
@@ -76,12 +83,15 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): D
     if (v.cause) chainCauses.push(v.cause);
     else
       for (const e of s.errors.filter((x) => x.severity === 'critical' && x.data.fresh > 0))
-        chainCauses.push(unexplained(e, ctx.siteFailing));
+        bare.push(unexplained(e, ctx.siteFailing));
     chains.push(chainView(names, link, v));
   }
-  chainCauses.push(...unclaimedCauses(ctx, attribution.unattributed));
+  const gateway = unclaimedCauses(ctx, attribution.unattributed);
   const context = rules.flatMap((r) => r(ctx)).filter((c) => !restates(chainCauses, c));
-  const causes = merge([...chainCauses, ...context]);
+  const symptomsOnly = [...bare, ...gateway].filter(
+    (c) => !(c.id === 'unexplained-symptom' || c.confidence < 0.7) || !restates(context, c),
+  );
+  const causes = merge([...chainCauses, ...symptomsOnly, ...context]);
   causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 
   const basis = healthBasis(ctx);

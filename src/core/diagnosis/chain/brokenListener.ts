@@ -25,9 +25,11 @@ export function ownerDown(
     const story = [...ofEvents(account, crashEvents), ...ofEvents(account, memoryEvents)];
     const oom = v.oom || account.ooms.length > 0 || ofEvents(account, memoryEvents).length > 0;
     const id = oom ? 'oom-killed' : v.crashing ? 'upstream-crashing' : 'upstream-down';
-    const title = v.running
-      ? `${f.data.unit} on ${o.host} keeps restarting (${f.data.nRestarts} restarts)`
-      : `${f.data.unit} is ${f.data.activeState} on ${o.host} (${v.how})`;
+    const title = oom
+      ? `the kernel killed ${f.data.unit} on ${o.host} for memory (${v.how}${v.running ? ', running again now' : ''})`
+      : v.running
+        ? `${f.data.unit} on ${o.host} keeps restarting (${f.data.nRestarts} restarts)`
+        : `${f.data.unit} is ${f.data.activeState} on ${o.host} (${v.how})`;
     return makeCause(
       id,
       title,
@@ -131,11 +133,19 @@ export function nobodyListens(
             ],
           )
         : undefined;
+    // The pools' own listen settings say where php-fpm was told to listen.
+    const pools = ctx.findings.filter(
+      (f) => f.kind === 'fpm-pool-listen' && f.host === host && f.data.listen.length > 0,
+    );
     return makeCause(
       'proxy-misconfig',
       `nginx passes to ${link.target.id}, where nothing listens; ${describeAlt(alternatives)}${why}`,
       conf,
-      lines(symptoms, [`${host}: nothing listens on ${link.target.id}`, ...alternatives.map((a) => a.line)]),
+      lines(symptoms, [
+        `${host}: nothing listens on ${link.target.id}`,
+        ...alternatives.map((a) => a.line),
+        ...pools.flatMap((f) => f.evidence.slice(0, 2)),
+      ]),
       [host, link.target.gateway],
       fix ? [fix] : [],
     );

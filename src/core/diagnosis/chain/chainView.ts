@@ -14,7 +14,7 @@ export function chainView(site: string, link: TargetLink, v: LinkVerdict): Chain
   const note = (hop: BrokenHop) => (v.broken === hop && v.cause ? { note: v.cause.title } : {});
   const hops: ChainHop[] = [
     { kind: 'site', label: site, state: 'ok' },
-    { kind: 'gateway', label: `nginx@${link.target.gateway}`, state: 'ok' },
+    { kind: 'gateway', label: `nginx@${link.target.gateway}`, state: mark('gateway'), ...note('gateway') },
     {
       kind: 'target',
       label: link.target.id,

@@ -7,10 +7,11 @@ import type { LinkSymptoms } from '../symptoms.js';
 import { accountOf } from './backendAccount.js';
 import { nobodyListens, ownerDown } from './brokenListener.js';
 import { hopConfidence, lines, makeCause } from './causeKit.js';
+import { gatewayLevel, unclaimedCauses } from './gatewayCauses.js';
 import { badResponse, saturated } from './responseCauses.js';
 
 /** The hop a verdict is about, for the chain the report shows. */
-export type BrokenHop = 'target' | 'listener' | 'owner' | 'response';
+export type BrokenHop = 'gateway' | 'target' | 'listener' | 'owner' | 'response';
 
 export interface LinkVerdict {
   cause?: DiagnosedCause;
@@ -139,6 +140,12 @@ export function examineLink(
   s: LinkSymptoms,
   failing: boolean,
 ): LinkVerdict {
+  // The gateway's own limits or bindings fail it before the upstream is reached.
+  const own = s.errors.filter(gatewayLevel);
+  if (own.length > 0) {
+    const [cause] = unclaimedCauses(ctx, own);
+    if (cause) return { cause, broken: 'gateway' };
+  }
   const address = addressHop(ctx, link, s, failing);
   if (address) return { cause: address, broken: 'target' };
   const l = link.listener;

@@ -5,6 +5,12 @@ import { hopConfidence, lines, makeCause, manualFix } from './causeKit.js';
 
 type ErrorFinding = Finding<'nginx-upstream-error'>;
 
+/** Lines about the gateway itself (its descriptors, connections, local addresses), whatever upstream they name. */
+export const gatewayLevel = (e: ErrorFinding) =>
+  e.data.errorKind === 'open-files' ||
+  e.data.errorKind === 'worker-connections' ||
+  (e.data.errorKind === 'connect-failed' && (e.data.errno === 24 || e.data.errno === 99));
+
 /** What a gateway error line says when no target claims it: its kind's cause, or an unexplained symptom. */
 export function unclaimedCauses(ctx: DiagnosisContext, errors: ErrorFinding[]): DiagnosedCause[] {
   const causes: DiagnosedCause[] = [];
@@ -64,15 +70,47 @@ export function unclaimedCauses(ctx: DiagnosisContext, errors: ErrorFinding[]): 
       ),
     );
   }
+  const bind = take(
+    by((e) => e.data.errorKind === 'connect-failed' && e.data.errno === 99 && e.data.call === 'bind'),
+  );
+  for (const host of new Set(bind.map((e) => e.host))) {
+    const mine = bind.filter((e) => e.host === host);
+    causes.push(
+      makeCause(
+        'proxy-misconfig',
+        `nginx on ${host} binds its upstream connections to an address the host does not have (proxy_bind)`,
+        hopConfidence(mine.length, failing),
+        lines(mine),
+        [host],
+        [
+          manualFix(
+            host,
+            'proxy_bind',
+            `Remove proxy_bind, or name one of ${host}'s own addresses, then nginx -t and reload`,
+            ['# proxy_bind <an address of this host>;', 'nginx -t', 'systemctl reload -- nginx.service'],
+          ),
+        ],
+      ),
+    );
+  }
   const ports = take(by((e) => e.data.errorKind === 'connect-failed' && e.data.errno === 99));
-  if (ports.length > 0) {
+  for (const host of new Set(ports.map((e) => e.host))) {
+    const mine = ports.filter((e) => e.host === host);
     causes.push(
       makeCause(
         'gateway-limits',
-        `nginx on ${ports[0]?.host} cannot open a connection to its upstream (99: no local port or address left)`,
-        hopConfidence(ports.length, failing),
-        lines(ports),
-        [...new Set(ports.map((e) => e.host))],
+        `nginx on ${host} has no local port left to reach its upstream (99: Cannot assign requested address)`,
+        hopConfidence(mine.length, failing),
+        lines(mine),
+        [host],
+        [
+          manualFix(host, 'keepalive', 'Reuse upstream connections instead of opening one per request', [
+            'upstream … { keepalive 32; }',
+            'proxy_http_version 1.1; proxy_set_header Connection "";',
+            'nginx -t',
+            'systemctl reload -- nginx.service',
+          ]),
+        ],
       ),
     );
   }

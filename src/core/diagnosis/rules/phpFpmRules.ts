@@ -1,6 +1,6 @@
 import type { DiagnosedCause as Cause } from '../../model/cause.js';
 import { intents } from '../intents.js';
-import { clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
+import { causeOf, clamp, connectErrno, evidenceOf, nginxErrors, ofKind, type Rule, str } from '../rule.js';
 
 /** php-fpm up but unreachable by nginx: wrong socket path, socket permissions, or a full pool. */
 export const phpFpmRules: Rule = (ctx) => {
@@ -10,6 +10,17 @@ export const phpFpmRules: Rule = (ctx) => {
       (u) => u.data.running === true && /php.*fpm/.test(str(u, 'unit') ?? ''),
     );
 
+  // A regular file where the socket should be: php-fpm cannot bind there, nginx cannot connect.
+  for (const f of ofKind(ctx, 'fpm-socket-not-socket')) {
+    causes.push(
+      causeOf(
+        f,
+        'upstream-socket-missing',
+        0.6 + (ctx.siteFailing ? 0.25 : 0),
+        `${f.data.socket} on ${f.host} is a ${f.data.type ?? 'file'}, not a socket`,
+      ),
+    );
+  }
   for (const f of ofKind(ctx, 'fpm-socket-missing')) {
     if (!runningUnit(f.host)) continue; // a stopped pool removes its socket: upstream-down says so
     const socket = str(f, 'socket') ?? '';

@@ -24,6 +24,10 @@ function hostFacts(findings: Finding[]): Map<string, HostFacts> {
   for (const f of findings) {
     if (isKind(f, 'listening')) get(f.host).listening = f.data;
     if (isKind(f, 'unit-list')) get(f.host).suspects = f.data.suspects;
+    if (isKind(f, 'oom-kill') && f.data.unit) {
+      const h = get(f.host);
+      h.killedUnits = [...new Set([...(h.killedUnits ?? []), f.data.unit])];
+    }
   }
   return out;
 }
@@ -86,12 +90,27 @@ export function buildTopology(input: TopologyInput): SiteTopology {
   }
   const first = gateways[0]?.view.host ?? (input.site.gateway ?? input.site.hosts)[0];
   if (first) for (const t of declaredTargets(first, input.site.upstreams)) add(t);
-  const errors = siteErrors(input.site, input.siteName, input.findings);
-  for (const t of loggedTargets(errors)) add(t);
-
-  const links: TargetLink[] = targets.map((t) => {
+  const follow = (t: PassTarget) => {
     const owner = ownerHostOf(t, input, addresses);
     return followTarget(t, owner, owner.host ? facts.get(owner.host) : undefined);
-  });
+  };
+  const links: TargetLink[] = targets.map(follow);
+  // nginx logs a name's resolved address: a logged address that is a known target's is that target.
+  for (const t of loggedTargets(siteErrors(input.site, input.siteName, input.findings))) {
+    if (seen.has(`${t.gateway}|${t.id}`)) continue;
+    const link = follow(t);
+    const same = links.some(
+      (l) =>
+        l.target.gateway === t.gateway &&
+        l.ownerHost !== undefined &&
+        l.ownerHost === link.ownerHost &&
+        l.target.address.kind === 'tcp' &&
+        t.address.kind === 'tcp' &&
+        l.target.address.port === t.address.port,
+    );
+    if (same) continue;
+    add(t);
+    links.push(link);
+  }
   return { gateways: gateways.map((g) => g.view), links };
 }

@@ -13,6 +13,8 @@ export interface HostFacts {
   listening?: ListeningFact;
   /** Lines of the listening finding, by address, for evidence. */
   suspects: ServiceUnitRow[];
+  /** Units whose memory cgroup the kernel's OOM killer emptied in the window. */
+  killedUnits?: string[];
 }
 
 const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
@@ -122,7 +124,12 @@ function candidatesFor(
   if (fpm) out.push({ kind: 'unit', host, unit: fpm, why: `its socket path names ${fpm}` });
   // A Debian-style php-fpm socket names the one php-fpm that serves it: no other suspect.
   if (fpm) return out;
-  for (const s of facts?.suspects ?? []) {
+  // Suspects the kernel just killed for memory first: a backend dying of it restarts in a loop.
+  const killed = new Set(facts?.killedUnits ?? []);
+  const suspects = [...(facts?.suspects ?? [])].sort(
+    (a, b) => Number(killed.has(b.unit)) - Number(killed.has(a.unit)),
+  );
+  for (const s of suspects) {
     if (out.some((c) => c.kind === 'unit' && c.unit === s.unit)) continue;
     const why =
       s.active === 'failed'
@@ -130,7 +137,12 @@ function candidatesFor(
         : s.enabled && s.active === 'inactive'
           ? 'enabled but not running'
           : s.active;
-    out.push({ kind: 'unit', host, unit: s.unit, why: `${s.unit} is ${why}` });
+    out.push({
+      kind: 'unit',
+      host,
+      unit: s.unit,
+      why: `${s.unit} is ${why}${killed.has(s.unit) ? ', and the kernel killed it for memory' : ''}`,
+    });
   }
   return out.slice(0, 6);
 }

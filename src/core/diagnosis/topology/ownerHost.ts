@@ -31,6 +31,7 @@ export function ownerHostOf(
   if (a.kind === 'dynamic') return { why: 'the address holds variables: known only per request' };
   const h = a.host.toLowerCase();
   if (isLoopback(h)) return { host: target.gateway, why: 'loopback' };
+  if (h === target.gateway.toLowerCase()) return { host: target.gateway, why: 'the gateway itself' };
   if ((addresses.get(target.gateway) ?? []).includes(h))
     return { host: target.gateway, why: `${h} is the gateway's` };
   const ips = resolved(input, target.gateway, a.host);
