@@ -1,0 +1,63 @@
+/**
+ * `medic diagnose --json` of a host that freezes (`docker pause`) while its checks run: the
+ * report comes back within the host's command timeout plus a few seconds, every check that did
+ * not get its answer is an error (never ok), and Medic exits instead of waiting for the host.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Report } from '../../src/core/model/report.js';
+import { Fleet, type FleetHost } from '../support/fleet.js';
+
+const cliPath = new URL('../../src/cli.ts', import.meta.url).pathname;
+const fleet = new Fleet();
+let web: FleetHost;
+let config = '';
+
+beforeAll(async () => {
+  await fleet.prepare();
+  web = await fleet.startHost('web2');
+  config = fleet.writeConfig(web.shopConfigYaml()); // commandTimeoutMs: the default 10 s
+  // A slow `ss` (it sleeps before it runs) holds the run open so the host can freeze mid-run.
+  await web.sh(
+    `mv /usr/bin/ss /usr/bin/ss.real && printf '#!/bin/sh\\ntouch /run/ss-started\\nsleep 2\\nexec /usr/bin/ss.real "$@"\\n' > /usr/bin/ss && chmod 755 /usr/bin/ss`,
+  );
+});
+afterAll(() => fleet.stop());
+
+function diagnose(): { child: ChildProcess; done: Promise<{ report: Report; exitedAt: number }> } {
+  const child = spawn('node', ['--import', 'tsx', cliPath, 'diagnose', '--json', '--config', config, 'shop']);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const done = new Promise<{ report: Report; exitedAt: number }>((resolve, reject) => {
+    child.on('close', () => {
+      try {
+        resolve({ report: JSON.parse(out) as Report, exitedAt: Date.now() });
+      } catch {
+        reject(new Error(`no JSON report: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+  return { child, done };
+}
+
+it('a host frozen mid-run: the report within the command timeout plus a few seconds, and Medic exits', async () => {
+  const run = diagnose();
+  try {
+    await web.waitFor('test -e /run/ss-started', 20_000);
+    await fleet.docker('pause', web.container);
+    const pausedAt = Date.now();
+    const { report, exitedAt } = await run.done;
+    expect(exitedAt - pausedAt).toBeLessThan(10_000 + 5000);
+    expect(report.status).not.toBe('healthy');
+    const web2 = report.checks.filter((c) => c.host === 'web2');
+    // The listening sockets were being read when the host froze: that check could not look.
+    expect(web2.find((c) => c.check === 'listening-sockets')?.status).toBe('error');
+    // Nothing that ran while the host was frozen passes for ok.
+    for (const c of web2) if (c.durationMs > 10_000) expect(c.status).toMatch(/error|skipped/);
+  } finally {
+    run.child.kill('SIGKILL');
+    await fleet.docker('unpause', web.container).catch(() => '');
+  }
+}, 60_000);

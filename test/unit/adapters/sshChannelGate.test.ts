@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChannelGate } from '../../../src/adapters/transport/channelGate.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('ChannelGate', () => {
+  it('hands slots out first come, first served, up to its limit', async () => {
+    const gate = new ChannelGate(2);
+    const order: number[] = [];
+    const a = await gate.acquire(Date.now() + 1000);
+    const b = await gate.acquire(Date.now() + 1000);
+    const waiting = [3, 4].map(async (n) => {
+      const release = await gate.acquire(Date.now() + 1000);
+      order.push(n);
+      return release;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual([]);
+    b?.();
+    b?.(); // idempotent: frees one slot, not two
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual([3]);
+    a?.();
+    await Promise.all(waiting);
+    expect(order).toEqual([3, 4]);
+  });
+
+  it('gives up at the deadline or on abort, and the queue moves on', async () => {
+    const gate = new ChannelGate(1);
+    const held = await gate.acquire(Date.now() + 10_000);
+    const late = gate.acquire(Date.now() + 500);
+    const ac = new AbortController();
+    const cancelled = gate.acquire(Date.now() + 10_000, ac.signal);
+    const next = gate.acquire(Date.now() + 10_000);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await late).toBeUndefined();
+    ac.abort();
+    expect(await cancelled).toBeUndefined();
+    held?.();
+    expect(typeof (await next)).toBe('function');
+  });
+});
