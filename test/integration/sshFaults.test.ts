@@ -1,7 +1,7 @@
 /**
  * The SSH transport under faults, against a real sshd on a fleet host: a host frozen mid-command
  * (`docker pause`), a command that hangs, remote processes hung up when Medic closes their
- * channel.
+ * channel, and sshd refusing channels (`MaxSessions 1`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_MARGIN_MS } from '../../src/adapters/transport/sshCommand.js';
@@ -139,5 +139,61 @@ describe('SshTransport under faults', () => {
     const fresh = transport();
     expect((await fresh.exec(argv('true'), { timeoutMs: 5000 })).code).toBe(0);
     await fresh.close();
+  });
+});
+
+describe('sshd allowing one session per connection (MaxSessions 1)', () => {
+  beforeAll(async () => {
+    await web.sh(
+      "sed -i 's/^#\\?MaxSessions.*/MaxSessions 1/' /etc/ssh/sshd_config && grep -qx 'MaxSessions 1' /etc/ssh/sshd_config && systemctl restart ssh",
+    );
+  });
+  afterAll(async () => {
+    await web.sh("sed -i 's/^MaxSessions 1$/#MaxSessions 10/' /etc/ssh/sshd_config && systemctl restart ssh");
+  });
+
+  it('10 commands at once, each with time enough: all succeed, one at a time', async () => {
+    const t = transport();
+    const t0 = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.exec(script(`date +%s%N; sleep 0.2; echo ${i}; date +%s%N`), { timeoutMs: 10_000 }),
+      ),
+    );
+    const took = Date.now() - t0;
+    await t.close();
+    expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
+    expect(results.map((r) => r.stdout.split('\n')[1])).toEqual(
+      Array.from({ length: 10 }, (_, i) => String(i)),
+    );
+    // sshd ran them one after the other: no two overlap.
+    const spans = results
+      .map((r) => r.stdout.split('\n').map(Number))
+      .map(([start = 0, , end = 0]) => ({ start, end }))
+      .sort((x, y) => x.start - y.start);
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+    expect(took).toBeGreaterThanOrEqual(10 * 200);
+    expect(took).toBeLessThan(8000);
+  });
+
+  it('with too little time, the commands that never got a channel fail as channel-refused', async () => {
+    const t = transport();
+    const t0 = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => settle(t.exec(argv('sleep', '1'), { timeoutMs: 2500 }))),
+    );
+    await t.close();
+    const kinds = results.map((r) =>
+      'value' in r ? (r.value.code === 0 ? 'ok' : r.value.timedOut ? 'timed-out' : 'failed') : r.error.code,
+    );
+    expect(kinds.filter((k) => k === 'ok').length).toBeGreaterThanOrEqual(1);
+    expect(kinds.filter((k) => k === 'transport.channel-refused').length).toBeGreaterThanOrEqual(6);
+    expect(kinds.every((k) => ['ok', 'timed-out', 'transport.channel-refused'].includes(k as string))).toBe(
+      true,
+    );
+    const refusedAt = results.filter((r) => 'error' in r).map((r) => r.at - t0);
+    expect(Math.min(...refusedAt)).toBeGreaterThanOrEqual(2500 - 50); // they waited their whole budget
+    expect(Math.max(...results.map((r) => r.at - t0))).toBeLessThan(2500 + 1000 + LOCAL_MARGIN_MS + 700);
   });
 });

@@ -3,11 +3,12 @@ type Waiter = (release: (() => void) | undefined) => void;
 
 /**
  * The session channels of one SSH connection: at most `limit` open at once, FIFO, each waiter
- * bounded by its own deadline.
+ * bounded by its own deadline. The limit starts at the configured `maxChannels` and comes down
+ * to what the host really allows when sshd refuses an open (its `MaxSessions`).
  */
 export class ChannelGate {
   private active = 0;
-  private readonly cap: number;
+  private cap: number;
   private readonly waiting: Waiter[] = [];
 
   constructor(readonly configured: number) {
@@ -17,6 +18,11 @@ export class ChannelGate {
   /** How many channels may be open at once now. */
   get limit(): number {
     return this.cap;
+  }
+
+  /** True once a refusal taught the gate that the host allows fewer than configured. */
+  get lowered(): boolean {
+    return this.cap < this.configured;
   }
 
   /**
@@ -44,6 +50,14 @@ export class ChannelGate {
       signal?.addEventListener('abort', giveUp, { once: true });
       this.waiting.push(done);
     });
+  }
+
+  /**
+   * The host refused a channel while the caller held one slot: the channels open besides it are
+   * all the host allows (at least one, so work goes on one at a time).
+   */
+  refused(): void {
+    this.cap = Math.max(1, Math.min(this.cap, this.active - 1));
   }
 
   private releaser(): () => void {

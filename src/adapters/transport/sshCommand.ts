@@ -66,7 +66,7 @@ const isOpenRefusal = (err: Error) => typeof (err as { reason?: unknown }).reaso
 
 /**
  * Run one command on the link within its budget: wait for a channel slot, open it (retrying
- * refusals with backoff), and collect its output. Medic
+ * refusals with backoff, the gate learning the host's limit), and collect its output. Medic
  * enforces the budget itself: when its timer fires the remote command is hung up and the
  * result is `timedOut` with no exit code, whether or not the host still answers.
  */
@@ -83,7 +83,7 @@ export async function runCommand(link: SshLink, plan: CommandPlan): Promise<Exec
     }
     if (!release) {
       if (plan.signal?.aborted) throw aborted(link);
-      if (refusals > 0) throw refused(link, plan);
+      if (refusals > 0 || link.gate.lowered) throw refused(link, plan);
       // Every channel stayed busy for the whole budget: the command never started.
       return new Output().result(started, { code: null, signal: null, timedOut: true });
     }
@@ -98,8 +98,8 @@ export async function runCommand(link: SshLink, plan: CommandPlan): Promise<Exec
 
 function refused(link: SshLink, plan: CommandPlan): MedicError {
   return new MedicError(
-    'transport.channel',
-    `${link.host} refused a command channel and none came free within ${plan.timeoutMs} ms`,
+    'transport.channel-refused',
+    `${link.host} refused command channels (it allows ${link.gate.limit} at once: sshd MaxSessions) and none came free within ${plan.timeoutMs} ms`,
   );
 }
 
@@ -136,6 +136,7 @@ function openAndRun(
 
     const onExec = (err: Error | undefined, ch: ClientChannel) => {
       if (err) {
+        if (!link.failure && isOpenRefusal(err)) link.gate.refused();
         release();
         if (link.failure) settle(() => reject(link.failure));
         else if (isOpenRefusal(err)) settle(() => resolve('refused'));

@@ -17,7 +17,8 @@ export interface SshTransportOptions {
 
 /**
  * One pooled ssh2 connection per host: connected on first use, reused by every command of a
- * run, at most `maxChannels` sessions at once, keepalive on, host key pinned. Every command's timeout is enforced on Medic's side; a host that stops
+ * run, at most `maxChannels` sessions at once (fewer when the host refuses more), keepalive
+ * on, host key pinned. Every command's timeout is enforced on Medic's side; a host that stops
  * answering is dropped after a short grace period, and stays unreachable until `close()`.
  */
 export class SshTransport implements Transport {

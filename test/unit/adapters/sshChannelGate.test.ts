@@ -40,4 +40,17 @@ describe('ChannelGate', () => {
     held?.();
     expect(typeof (await next)).toBe('function');
   });
+
+  it('a refusal lowers the limit to the channels open besides the refused one, never below one', async () => {
+    const gate = new ChannelGate(8);
+    const slots = await Promise.all([1, 2, 3].map(() => gate.acquire(Date.now() + 1000)));
+    gate.refused(); // 3 held, the third was refused: the host allows 2
+    expect(gate.limit).toBe(2);
+    expect(gate.lowered).toBe(true);
+    for (const s of slots) s?.();
+    const one = await gate.acquire(Date.now() + 1000);
+    gate.refused(); // refused with nothing else open: still one at a time
+    expect(gate.limit).toBe(1);
+    one?.();
+  });
 });

@@ -38,6 +38,39 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('refused channels', () => {
+  it('learns the host allows one session and runs ten commands one at a time', async () => {
+    ssh.maxSessions = 1;
+    ssh.onRun = (ch) => setTimeout(() => ch.finish(0, undefined, 'ok\n'), 100);
+    const t = transport(4);
+    const all = Promise.all(Array.from({ length: 10 }, () => t.exec(argv('true'), { timeoutMs: 5000 })));
+    await vi.advanceTimersByTimeAsync(3000);
+    const results = await all;
+    expect(results.map((r) => r.stdout)).toEqual(Array(10).fill('ok\n'));
+    expect(ssh.peakOpen).toBe(1);
+    // Refused only while the gate learned the limit (4 → 3 → 2 → 1), never after.
+    expect(ssh.refusals).toBe(3);
+    expect(ssh.link?.gate.limit).toBe(1);
+  });
+
+  it('a command still refused when its time is up is transport.channel-refused', async () => {
+    ssh.maxSessions = 1;
+    ssh.onRun = (ch) => setTimeout(() => ch.finish(0), 5000);
+    const t = transport(4);
+    const t0 = Date.now();
+    const first = settle(t.exec(argv('sleep', '5'), { timeoutMs: 10_000 }));
+    const second = settle(t.exec(argv('true'), { timeoutMs: 1000 }));
+    await vi.advanceTimersByTimeAsync(6000);
+    expect((await first).value?.code).toBe(0);
+    const r = await second;
+    expect(r.error?.code).toBe('transport.channel-refused');
+    expect(r.error?.userMessage).toMatch(
+      /refused command channels \(it allows 1 at once: sshd MaxSessions\) and none came free within 1000 ms/,
+    );
+    expect(r.at - t0).toBe(1000);
+  });
+});
+
 describe('timeouts enforced on Medic side', () => {
   it('a command that waited for a busy channel of its own the whole budget timed out, unrefused', async () => {
     ssh.onRun = (ch) => setTimeout(() => ch.finish(0), 5000);

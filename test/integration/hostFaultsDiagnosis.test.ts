@@ -1,9 +1,13 @@
 /**
- * `medic diagnose --json` of a host that freezes (`docker pause`) while its checks run: the
- * report comes back within the host's command timeout plus a few seconds, every check that did
- * not get its answer is an error (never ok), and Medic exits instead of waiting for the host.
+ * `medic diagnose --json` of a host in trouble. One that freezes (`docker pause`) while its checks
+ * run: the report comes back within the host's command timeout plus a few seconds, every check
+ * that did not get its answer is an error (never ok), and Medic exits instead of waiting for the
+ * host. One whose sshd allows a single session (`MaxSessions 1`): the checks that never got a
+ * channel in time are blind spots, `channel-refused`, not ok.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Report } from '../../src/core/model/report.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
@@ -24,8 +28,20 @@ beforeAll(async () => {
 });
 afterAll(() => fleet.stop());
 
-function diagnose(): { child: ChildProcess; done: Promise<{ report: Report; exitedAt: number }> } {
-  const child = spawn('node', ['--import', 'tsx', cliPath, 'diagnose', '--json', '--config', config, 'shop']);
+function diagnose(configPath = config): {
+  child: ChildProcess;
+  done: Promise<{ report: Report; exitedAt: number }>;
+} {
+  const child = spawn('node', [
+    '--import',
+    'tsx',
+    cliPath,
+    'diagnose',
+    '--json',
+    '--config',
+    configPath,
+    'shop',
+  ]);
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
@@ -59,5 +75,29 @@ it('a host frozen mid-run: the report within the command timeout plus a few seco
   } finally {
     run.child.kill('SIGKILL');
     await fleet.docker('unpause', web.container).catch(() => '');
+  }
+}, 60_000);
+
+it('sshd allowing one session: the checks that never got a channel are channel-refused blind spots', async () => {
+  // The same site with 1 s per command: the slow `ss` holds the only session while the rest wait.
+  const tightConfig = join(fleet.keyDir, 'tight.yaml');
+  writeFileSync(
+    tightConfig,
+    web
+      .shopConfigYaml()
+      .replace('    connectTimeoutMs: 4000', '    connectTimeoutMs: 4000\n    commandTimeoutMs: 1000'),
+  );
+  await web.sh(
+    "sed -i 's/^#\\?MaxSessions.*/MaxSessions 1/' /etc/ssh/sshd_config && grep -qx 'MaxSessions 1' /etc/ssh/sshd_config && systemctl restart ssh",
+  );
+  try {
+    const { report } = await diagnose(tightConfig).done;
+    const refused = report.checks.filter((c) => c.error?.code === 'transport.channel-refused');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const c of refused) expect(c.status).toBe('error');
+    const spots = report.blindSpots.filter((b) => b.reason === 'channel-refused');
+    expect(spots.map((b) => b.check).sort()).toEqual(refused.map((c) => c.check).sort());
+  } finally {
+    await web.sh("sed -i 's/^MaxSessions 1$/#MaxSessions 10/' /etc/ssh/sshd_config && systemctl restart ssh");
   }
 }, 60_000);
