@@ -45,7 +45,7 @@ export const report = (
   checks: [],
   topology: { gateways: [], chains: [] },
   blindSpots: [],
-  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentMinutes: 2 },
+  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentSeconds: 20 },
 });
 
 export function setup(policy: Record<string, unknown> = {}, siteUp = () => true) {

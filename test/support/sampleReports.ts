@@ -117,7 +117,7 @@ export function healthyReport(): Report {
       ],
     },
     blindSpots: [],
-    basis: { probes: 5, failedProbes: 0, recentGatewayErrors: 0, recentMinutes: 2 },
+    basis: { probes: 5, failedProbes: 0, recentGatewayErrors: 0, recentSeconds: 20 },
   };
 }
 
@@ -191,7 +191,7 @@ export function php81Report(): Report {
       ],
     },
     blindSpots: [],
-    basis: { probes: 5, failedProbes: 5, recentGatewayErrors: 1, recentMinutes: 2 },
+    basis: { probes: 5, failedProbes: 5, recentGatewayErrors: 1, recentSeconds: 20 },
   };
 }
 
@@ -285,7 +285,7 @@ export function unknownReport(): Report {
         onPath: false,
       },
     ],
-    basis: { probes: 5, failedProbes: 0, recentGatewayErrors: 0, recentMinutes: 2 },
+    basis: { probes: 5, failedProbes: 0, recentGatewayErrors: 0, recentSeconds: 20 },
   };
 }
 
@@ -343,6 +343,6 @@ export function degradedReport(): Report {
       ],
     },
     blindSpots: [],
-    basis: { probes: 5, failedProbes: 1, recentGatewayErrors: 2, recentMinutes: 2 },
+    basis: { probes: 5, failedProbes: 1, recentGatewayErrors: 2, recentSeconds: 20 },
   };
 }

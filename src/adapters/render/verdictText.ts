@@ -36,9 +36,9 @@ export function basisText(b: HealthBasis, status: Report['status']): string {
         : `${b.probes} of ${plural(b.probes, 'probe')} answered`;
   const errors =
     b.recentGatewayErrors > 0
-      ? `${plural(b.recentGatewayErrors, 'upstream error')} in the last ${b.recentMinutes} min`
+      ? `${plural(b.recentGatewayErrors, 'upstream error')} in the last ${b.recentSeconds} s`
       : status === 'healthy' || status === 'unknown'
-        ? `no upstream errors in the last ${b.recentMinutes} min`
+        ? `no upstream errors in the last ${b.recentSeconds} s`
         : '';
   return [probes, errors].filter(Boolean).join(', ');
 }

@@ -94,7 +94,7 @@ function severityOf(g: UpstreamErrorGroup, failedRequests: ReadonlySet<string>):
 }
 
 /** How recent a line must be to count as a fresh error (the rate the verdict reads). */
-export const freshMinutes = 2;
+export const freshSeconds = 20;
 
 function groupFinding(
   f: ReturnType<typeof finder>,
@@ -126,8 +126,8 @@ function groupFinding(
       during: last.during,
       call: last.call,
       detail: last.detail,
-      fresh: g.lines.filter((l) => l.at >= now - freshMinutes * 60_000).length,
-      freshMinutes,
+      fresh: g.lines.filter((l) => l.at >= now - freshSeconds * 1000).length,
+      freshSeconds,
     },
   );
 }

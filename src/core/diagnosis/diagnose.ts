@@ -4,14 +4,16 @@ import type { DiagnosedCause as Cause } from '../model/cause.js';
 import type { ChainView } from '../model/chainView.js';
 import { type Finding, isKind } from '../model/finding.js';
 import type { HealthBasis, SiteStatus } from '../model/report.js';
+import type { TargetLink } from '../model/topology.js';
 import { blindSpotsOf } from './blindSpots.js';
-import { lines, makeCause } from './chain/causeKit.js';
+import { lines, makeCause, naiveTime } from './chain/causeKit.js';
 import { chainView } from './chain/chainView.js';
-import { examineLink } from './chain/examineLink.js';
+import { examineLink, type LinkVerdict } from './chain/examineLink.js';
 import { unclaimedCauses, unexplained } from './chain/gatewayCauses.js';
+import { ownerStart } from './chain/ownerState.js';
 import type { DiagnosisContext, Rule } from './rule.js';
 import { contextRules } from './rules/contextRules.js';
-import { attributeSymptoms } from './symptoms.js';
+import { attributeSymptoms, type LinkSymptoms } from './symptoms.js';
 import { healthBasis, statusOf } from './verdict.js';
 
 export interface Diagnosis {
@@ -21,6 +23,36 @@ export interface Diagnosis {
   chains: ChainView[];
   blindSpots: BlindSpot[];
   basis: HealthBasis;
+}
+
+/**
+ * A verdict that rests only on old lines about a path that works now (it listens, nothing failed
+ * through it in the last seconds) is history: kept, with when it was last seen, but it no longer
+ * makes the site degraded — a fix would otherwise never verify.
+ */
+function current(
+  ctx: DiagnosisContext,
+  v: LinkVerdict,
+  link: TargetLink,
+  s: LinkSymptoms,
+  failingThrough: boolean,
+): LinkVerdict {
+  if (!v.cause || failingThrough || link.listener.state !== 'listening') return v;
+  if (v.broken !== 'response' && v.broken !== 'gateway' && v.broken !== 'owner') return v;
+  const since = ownerStart(ctx, link);
+  const fresh = s.errors.filter(
+    (e) => e.data.fresh > 0 && (since === undefined || naiveTime(e.data.last) > since),
+  );
+  if (s.probes.length > 0 || fresh.length > 0) return v;
+  const last = s.errors
+    .map((e) => e.data.last)
+    .sort()
+    .at(-1);
+  if (!last) return v;
+  return {
+    ...v,
+    cause: { ...v.cause, confidence: 0.42, title: `${v.cause.title} (last seen ${last}, not since)` },
+  };
 }
 
 /** Intents without repeats (the same kind, host and params, or the same manual step). */
@@ -72,6 +104,7 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): D
   const chainCauses: Cause[] = [];
   /** Causes that only restate a symptom: a context cause that explains it replaces them. */
   const bare: Cause[] = [];
+  const history = new Set<Finding>();
   const chains: ChainView[] = [];
   const names = ctx.site.hostHeader ?? new URL(ctx.site.url).hostname;
   for (const link of ctx.topology.links) {
@@ -79,10 +112,23 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): D
     const failingThrough = ctx.siteFailing && link.target.onProbePath;
     // A target only old error lines name (the config has moved on, nothing fails there now) is history.
     const stale = link.target.source === 'log' && !s.errors.some((e) => e.data.fresh > 0);
-    const v = stale ? {} : examineLink(ctx, link, s, failingThrough && link.target.source !== 'log');
+    const v = stale
+      ? {}
+      : current(
+          ctx,
+          examineLink(ctx, link, s, failingThrough && link.target.source !== 'log'),
+          link,
+          s,
+          failingThrough,
+        );
+    // Lines logged before the owner (re)started are the outage that start ended.
+    const since = ownerStart(ctx, link);
+    for (const e of s.errors) if (since !== undefined && naiveTime(e.data.last) <= since) history.add(e);
     if (v.cause) chainCauses.push(v.cause);
     else
-      for (const e of s.errors.filter((x) => x.severity === 'critical' && x.data.fresh > 0))
+      for (const e of s.errors.filter(
+        (x) => x.severity === 'critical' && x.data.fresh > 0 && !history.has(x),
+      ))
         bare.push(unexplained(e, ctx.siteFailing));
     chains.push(chainView(names, link, v));
   }
@@ -94,7 +140,7 @@ export function diagnose(ctx: DiagnosisContext, rules: Rule[] = contextRules): D
   const causes = merge([...chainCauses, ...symptomsOnly, ...context]);
   causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 
-  const basis = healthBasis(ctx);
+  const basis = healthBasis(ctx, history);
   const checks = ctx.checks ?? [];
   const blindSpots = blindSpotsOf(ctx.findings, checks, ctx.topology, ctx.declaredGateways ?? []);
   const probe = ctx.findings.find((f): f is Finding<'site-probe'> => isKind(f, 'site-probe'));
@@ -154,7 +200,7 @@ function emptyVerdict(
     'unexplained-symptom',
     b.failedProbes > 0
       ? `${b.failedProbes} of ${b.probes} probes failed and no hop of the path explains it`
-      : `the gateways logged ${b.recentGatewayErrors} upstream errors in ${b.recentMinutes} min and no hop explains them`,
+      : `the gateways logged ${b.recentGatewayErrors} upstream errors in ${b.recentSeconds} s and no hop explains them`,
     0.3,
     probe?.evidence ?? [],
     [],

@@ -9,17 +9,23 @@ import { siteErrors } from './siteErrors.js';
 export const degradedAfterErrors = 3;
 
 /** What the verdict rests on: the probes of the run, and the gateways' fresh upstream errors for the site. */
-export function healthBasis(ctx: Pick<DiagnosisContext, 'site' | 'siteName' | 'findings'>): HealthBasis {
+export function healthBasis(
+  ctx: Pick<DiagnosisContext, 'site' | 'siteName' | 'findings'>,
+  history: ReadonlySet<Finding> = new Set(),
+): HealthBasis {
   const probes = ctx.findings.filter((f): f is Finding<'site-probe'> => isKind(f, 'site-probe'));
   const samples = probes.flatMap((p) =>
     p.data.samples?.length ? p.data.samples : [{ ok: p.severity === 'ok' }],
   );
-  const errors = siteErrors(ctx.site, ctx.siteName, ctx.findings).filter((e) => e.severity === 'critical');
+  // Lines the diagnosis judged history (logged before their backend started again) do not count.
+  const errors = siteErrors(ctx.site, ctx.siteName, ctx.findings).filter(
+    (e) => e.severity === 'critical' && !history.has(e),
+  );
   return {
     probes: samples.length,
     failedProbes: samples.filter((s) => !s.ok).length,
     recentGatewayErrors: errors.reduce((n, e) => n + (e.data.fresh ?? 0), 0),
-    recentMinutes: errors[0]?.data.freshMinutes ?? 2,
+    recentSeconds: errors[0]?.data.freshSeconds ?? 20,
   };
 }
 

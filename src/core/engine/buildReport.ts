@@ -22,7 +22,7 @@ export function headline(site: string, d: Diagnosis): string {
     b.failedProbes > 0 && !isDown(b)
       ? ` (${b.failedProbes} of ${b.probes} probes failed, ${Math.round((b.failedProbes / b.probes) * 100)}%)`
       : b.failedProbes === 0 && b.recentGatewayErrors > 0
-        ? ` (${b.recentGatewayErrors} upstream errors in the last ${b.recentMinutes} min)`
+        ? ` (${b.recentGatewayErrors} upstream errors in the last ${b.recentSeconds} s)`
         : '';
   const verb = d.status === 'down' ? 'is down' : 'is degraded';
   return top ? `${site} ${verb}${rate}: ${top.title} (${top.id}, ${pct(top)})` : `${site} ${verb}${rate}`;

@@ -14,9 +14,9 @@ export type SiteStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
 export interface HealthBasis {
   probes: number;
   failedProbes: number;
-  /** Upstream errors the gateways logged for this site within `recentMinutes` of the run. */
+  /** Upstream errors the gateways logged for this site within `recentSeconds` of the run. */
   recentGatewayErrors: number;
-  recentMinutes: number;
+  recentSeconds: number;
 }
 
 /** What happened to one check on one host: the per-check table of a report. */

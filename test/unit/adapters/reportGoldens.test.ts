@@ -30,14 +30,14 @@ describe('what each verdict says in the terminal', () => {
     expect(text).toContain(
       '  shop.example.com → nginx@web1 → unix:/run/php/php8.1-fpm.sock → ✗ nothing listens (php-fpm8.2 listens on /run/php/php8.2-fpm.sock) · expected php8.1-fpm.service@web1\n',
     );
-    expect(text).toContain('  based on: 5 of 5 probes failed, 1 upstream error in the last 2 min\n');
+    expect(text).toContain('  based on: 5 of 5 probes failed, 1 upstream error in the last 20 s\n');
   });
 
   it('healthy: says so and what it rests on, and lists no "no fault found" cause', () => {
     const text = renderReportText(healthyReport());
     expect(text).toMatch(/^\[OK\] shop is healthy\n/);
     expect(text).toContain(
-      'Healthy: 5 of 5 probes answered, no upstream errors in the last 2 min; every hop of the request path is ok.',
+      'Healthy: 5 of 5 probes answered, no upstream errors in the last 20 s; every hop of the request path is ok.',
     );
     expect(text).not.toMatch(/Probable causes|no-fault-found|no fault found/);
   });
@@ -60,7 +60,7 @@ describe('what each verdict says in the terminal', () => {
 
   it('degraded: the rate it rests on, and the broken hop points at its cause', () => {
     const text = renderReportText(degradedReport());
-    expect(text).toContain('  based on: 1 of 5 probes failed, 2 upstream errors in the last 2 min\n');
+    expect(text).toContain('  based on: 1 of 5 probes failed, 2 upstream errors in the last 20 s\n');
     expect(text).toContain('→ ✗ pid 37 (root) (cause 1) → php8.2-fpm.service@web1');
     expect(text).toContain('  1. upstream-saturated  93%  the backend behind');
   });

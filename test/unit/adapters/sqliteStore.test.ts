@@ -23,7 +23,7 @@ const report = (id: string, site: string, startedAt: string, status: Report['sta
   checks: [],
   topology: { gateways: [], chains: [] },
   blindSpots: [],
-  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentMinutes: 2 },
+  basis: { probes: 1, failedProbes: 1, recentGatewayErrors: 0, recentSeconds: 20 },
 });
 
 describe('SqliteStore', () => {

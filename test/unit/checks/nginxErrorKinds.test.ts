@@ -214,7 +214,7 @@ describe('nginx-errors findings per family', () => {
     expect(epipe?.data).toEqual({
       requestHost: 'api.example.com',
       fresh: 1,
-      freshMinutes: 2,
+      freshSeconds: 20,
       errorKind: 'send-failed',
       errno: 32,
       upstream: 'http://127.0.0.1:18921',

@@ -150,7 +150,7 @@ describe('nginx-errors parse', () => {
     expect(enoent?.data).toEqual({
       requestHost: 'shop.example.com',
       fresh: 0,
-      freshMinutes: 2,
+      freshSeconds: 20,
       errorKind: 'connect-failed',
       errno: 2,
       upstream: 'fastcgi://unix:/tmp/medicfx/run/php8.1-fpm.sock',
@@ -252,7 +252,7 @@ describe('nginx-errors parse', () => {
     expect(stale[0]?.data).toEqual({
       requestHost: 'shop.example.com',
       fresh: 3,
-      freshMinutes: 2,
+      freshSeconds: 20,
       errorKind: 'connect-failed',
       errno: 111,
       upstream: 'fastcgi://unix:/run/php/php8.2-fpm.sock',

@@ -37,14 +37,14 @@ describe('what each verdict says in Slack', () => {
     expect(t).toContain(
       '*Request path*\n• shop.example.com → nginx@web1 → unix:/run/php/php8.1-fpm.sock → *✗ nothing listens* (php-fpm8.2 listens on /run/php/php8.2-fpm.sock) · expected php8.1-fpm.service@web1',
     );
-    expect(t[1]).toContain(' · based on 5 of 5 probes failed, 1 upstream error in the last 2 min · ');
+    expect(t[1]).toContain(' · based on 5 of 5 probes failed, 1 upstream error in the last 20 s · ');
   });
 
   it('healthy: says so and what it rests on, and lists no "no fault found" cause', () => {
     const r = reportBlocks(healthyReport());
     expect(JSON.stringify(r)).not.toMatch(/no-fault-found|no fault found/);
     expect(texts(r.blocks)).toContain(
-      'Healthy: 5 of 5 probes answered, no upstream errors in the last 2 min; every hop of the request path is ok.',
+      'Healthy: 5 of 5 probes answered, no upstream errors in the last 20 s; every hop of the request path is ok.',
     );
   });
 
@@ -65,7 +65,7 @@ describe('what each verdict says in Slack', () => {
 
   it('degraded: the rate in the context, the broken hop points at its cause', () => {
     const t = texts(reportBlocks(degradedReport()).blocks);
-    expect(t[1]).toContain(' · based on 1 of 5 probes failed, 2 upstream errors in the last 2 min · ');
+    expect(t[1]).toContain(' · based on 1 of 5 probes failed, 2 upstream errors in the last 20 s · ');
     expect(t.join('\n')).toContain('→ *✗ pid 37 (root)* (cause 1) → php8.2-fpm.service@web1');
   });
 

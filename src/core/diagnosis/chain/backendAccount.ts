@@ -49,9 +49,14 @@ export function accountOf(ctx: DiagnosisContext, owner: OwnerView, processName?:
     if (!isKind(f, 'oom-kill') || f.host !== host) return false;
     const memcg = f.data.taskMemcg ?? '';
     if (unit && f.data.unit && bare(f.data.unit) === unit) return true;
-    if (unit && (memcg.endsWith(`/${unit}.service`) || memcg.includes(`/${unit}.service/`))) return true;
+    if (
+      unit &&
+      !f.data.foreign &&
+      (memcg.endsWith(`/${unit}.service`) || memcg.includes(`/${unit}.service/`))
+    )
+      return true;
     if (owner.kind === 'container' && owner.id && memcg.includes(owner.id)) return true;
-    return processName !== undefined && f.data.process === processName;
+    return !f.data.foreign && processName !== undefined && f.data.process === processName;
   });
   return { events, ooms };
 }

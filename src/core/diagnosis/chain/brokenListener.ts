@@ -6,7 +6,14 @@ import type { DiagnosisContext } from '../rule.js';
 import type { LinkSymptoms } from '../symptoms.js';
 import { accountOf, crashEvents, memoryEvents, ofEvents } from './backendAccount.js';
 import { hopConfidence, lines, makeCause, manualFix } from './causeKit.js';
-import { containerFinding, ownerLabel, pm2Finding, unitFinding, unitVerdict } from './ownerState.js';
+import {
+  containerFinding,
+  declaredOwners,
+  ownerLabel,
+  pm2Finding,
+  unitFinding,
+  unitVerdict,
+} from './ownerState.js';
 
 /** Why an owner (or the one who should be there) is not serving: its own state says, if checked. */
 export function ownerDown(
@@ -40,7 +47,7 @@ export function ownerDown(
     );
   }
   if (o.kind === 'pm2') {
-    const f = pm2Finding(ctx, o.host, o.user);
+    const f = pm2Finding(ctx, o.host, o.user, o.app);
     if (!f) return undefined;
     if (f.kind === 'pm2-app') {
       const d = f.data;
@@ -64,9 +71,10 @@ export function ownerDown(
     const f = containerFinding(ctx, o.host, o);
     if (!f || (f.data.running && !f.data.flapping)) return undefined;
     const d = f.data;
-    const oom =
-      d.exitCode === 137 &&
-      (d.oomKilled || d.oomEvents > 0 || accountOf(ctx, { ...o, id: d.id }).ooms.length > 0);
+    // OOMKilled alone is unreliable (it races with the exit): exit 137 confirmed by it, the
+    // engine's oom events, or the kernel's line for this container's cgroup.
+    const kernel = d.exitCode === 137 ? accountOf(ctx, { ...o, id: d.id }).ooms : [];
+    const oom = d.exitCode === 137 && (d.oomKilled || d.oomEvents > 0 || kernel.length > 0);
     const id = d.flapping ? 'upstream-crashing' : oom ? 'oom-killed' : 'container-down';
     const title = d.flapping
       ? `container ${d.name} on ${o.host} is in a restart loop (${d.restartCount} restarts, last exit ${d.exitCode})`
@@ -75,7 +83,7 @@ export function ownerDown(
       id,
       title,
       conf,
-      lines([f, ...symptomLines]),
+      lines([f, ...kernel, ...symptomLines]),
       [o.host],
       d.flapping ? [] : [intents.restartContainer(o.host, d.name)],
     );
@@ -100,7 +108,8 @@ export function nobodyListens(
   const symptoms = [...s.errors, ...s.probes];
   const conf = hopConfidence(symptoms.length, failingThrough);
   const host = link.ownerHost ?? link.target.gateway;
-  for (const c of link.candidates) {
+  const port = link.target.address.kind === 'tcp' ? link.target.address.port : undefined;
+  for (const c of [...link.candidates, ...declaredOwners(ctx, link.ownerHost, port)]) {
     const down = ownerDown(ctx, c, symptoms, conf);
     if (down)
       return {

@@ -62,3 +62,14 @@ export function manualFix(
     risk: 'config',
   };
 }
+
+/**
+ * A logged time as naive milliseconds (read as if UTC) for ordering lines of one host: nginx's
+ * `2026/12/02 16:01:09`, systemd's `Wed 2026-12-02 16:01:09 UTC`, journal ISO times.
+ */
+export function naiveTime(text: string): number {
+  const m = /(\d{4})[-/](\d\d)[-/](\d\d)[ T](\d\d):(\d\d):(\d\d)/.exec(text);
+  return m
+    ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
+    : Number.NaN;
+}

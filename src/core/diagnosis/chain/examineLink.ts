@@ -6,8 +6,9 @@ import type { DiagnosisContext } from '../rule.js';
 import type { LinkSymptoms } from '../symptoms.js';
 import { accountOf } from './backendAccount.js';
 import { nobodyListens, ownerDown } from './brokenListener.js';
-import { hopConfidence, lines, makeCause } from './causeKit.js';
+import { hopConfidence, lines, makeCause, naiveTime } from './causeKit.js';
 import { gatewayLevel, unclaimedCauses } from './gatewayCauses.js';
+import { declaredOwners, ownerStart } from './ownerState.js';
 import { badResponse, saturated } from './responseCauses.js';
 
 /** The hop a verdict is about, for the chain the report shows. */
@@ -100,6 +101,16 @@ function addressHop(
     );
   }
   if (!owner) {
+    // Medic cannot see behind the address: a declared service that is down says who is missing.
+    for (const o of declaredOwners(ctx, undefined, a.port)) {
+      const down = ownerDown(
+        ctx,
+        o,
+        [...refused, ...timedOut, ...s.probes],
+        hopConfidence(s.errors.length, failing, -0.05),
+      );
+      if (down) return down;
+    }
     if (refused.length > 0)
       return makeCause(
         'upstream-down',
@@ -182,6 +193,18 @@ export function examineLink(
   }
   if (l.state === 'unknown') {
     const refused = connectErrors(s, [2, 111]);
+    if (refused.length === 0 && !failing) return {};
+    // Medic cannot see behind the address: a declared service that is down says who is missing.
+    const port = link.target.address.kind === 'tcp' ? link.target.address.port : undefined;
+    for (const o of declaredOwners(ctx, link.ownerHost, port)) {
+      const down = ownerDown(
+        ctx,
+        o,
+        [...refused, ...s.errors, ...s.probes],
+        hopConfidence(s.errors.length, failing, -0.05),
+      );
+      if (down) return { cause: down, broken: 'owner' };
+    }
     if (refused.length === 0) return {};
     return {
       cause: makeCause(
@@ -228,13 +251,17 @@ export function examineLink(
   if (full) return { cause: full, broken: 'response' };
   const bad = badResponse(ctx, link, s, account, failing);
   if (bad) return { cause: bad, broken: 'response' };
-  const refusedNow = connectErrors(s, [2, 111]).filter((e) => e.data.fresh > 0);
+  // Refused before the owner (re)started is the outage that start ended, not a flap.
+  const since = ownerStart(ctx, link);
+  const refusedNow = connectErrors(s, [2, 111]).filter(
+    (e) => e.data.fresh > 0 && (since === undefined || naiveTime(e.data.last) > since),
+  );
   if (refusedNow.length > 0) {
     const n = refusedNow.reduce((sum, e) => sum + e.data.fresh, 0);
     return {
       cause: makeCause(
         'upstream-crashing',
-        `${link.target.id} refused ${n} connection(s) in the last ${refusedNow[0]?.data.freshMinutes} min although it listens now (it restarts, or flaps)`,
+        `${link.target.id} refused ${n} connection(s) in the last ${refusedNow[0]?.data.freshSeconds} s although it listens now (it restarts, or flaps)`,
         hopConfidence(n, failing, -0.25),
         lines(refusedNow),
         [link.ownerHost ?? link.target.gateway],

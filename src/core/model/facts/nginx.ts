@@ -118,9 +118,9 @@ export interface NginxUpstreamErrorFact {
   call: string | null;
   /** The variable part: FPM's stderr text, the bad header, the TLS error, the name to resolve. */
   detail: string | null;
-  /** Lines of the group logged within the last `freshMinutes` before the host's now. */
+  /** Lines of the group logged within the last `freshSeconds` before the host's now. */
   fresh: number;
-  freshMinutes: number;
+  freshSeconds: number;
 }
 
 export interface NginxErrorsNoneFact {
