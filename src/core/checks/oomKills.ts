@@ -176,8 +176,11 @@ export const oomKills: HostCheck<OomKillsParams> = {
     const logLines = lines.map(kernelLine);
     const root = initCgroupRoot(outputs['init-cgroup']?.stdout ?? '');
     const all = parseOomKills(text);
-    const kills = root ? all.filter((k) => !k.taskMemcg || k.taskMemcg.startsWith(`${root}/`)) : all;
-    const others = all.length - kills.length;
+    // A host that is itself a container reads its kernel's log, other containers' kills included:
+    // those are kept, marked foreign (a container it runs through a mounted engine may be one).
+    const foreign = (k: OomKill) => Boolean(root && k.taskMemcg && !k.taskMemcg.startsWith(`${root}/`));
+    const kills = all;
+    const others = all.filter(foreign).length;
     const denied =
       /Operation not permitted|read kernel buffer failed|insufficient permissions|Permission denied/i;
     const readable = logLines.some((l) => l !== undefined) || lines.some((l) => journalMarker.test(l));
@@ -201,16 +204,18 @@ export const oomKills: HostCheck<OomKillsParams> = {
       logLines.some((l) => l?.source === 'journal') || lines.some((l) => journalMarker.test(l))
         ? 'journal'
         : 'dmesg';
-    if (kills.length === 0) {
-      const window = source === 'journal' ? `in the last ${p.minutes} min` : 'since boot';
-      const note = others ? ` (${others} in other containers of this kernel, not this host's)` : '';
-      return [
-        f('oom-none', 'ok', `no OOM kills in the kernel log ${window}${note}`, [], {
-          minutes: p.minutes,
-          source,
-        }),
-      ];
-    }
+    const none =
+      kills.length === others
+        ? [
+            f(
+              'oom-none',
+              'ok',
+              `no OOM kills in the kernel log ${source === 'journal' ? `in the last ${p.minutes} min` : 'since boot'}${others ? ` (${others} in other containers of this kernel, not this host's)` : ''}`,
+              [],
+              { minutes: p.minutes, source },
+            ),
+          ]
+        : [];
 
     const findings: Finding[] = kills.slice(-maxOomFindings).map((k) => {
       const how = k.cgroup
@@ -219,7 +224,7 @@ export const oomKills: HostCheck<OomKillsParams> = {
       const at = k.time ? ` at ${k.time}` : '';
       return f(
         'oom-kill',
-        'critical',
+        foreign(k) ? 'info' : 'critical',
         `kernel killed ${k.process} (pid ${k.pid})${at}: ${how}`,
         k.lines.slice(0, 5),
         {
@@ -228,7 +233,8 @@ export const oomKills: HostCheck<OomKillsParams> = {
           cgroup: k.cgroup,
           ...(k.time !== undefined ? { time: k.time } : {}),
           ...(k.taskMemcg !== undefined ? { taskMemcg: k.taskMemcg } : {}),
-          ...(unitOf(k.taskMemcg, root) ? { unit: unitOf(k.taskMemcg, root) } : {}),
+          ...(unitOf(k.taskMemcg, root) && !foreign(k) ? { unit: unitOf(k.taskMemcg, root) } : {}),
+          ...(foreign(k) ? { foreign: true } : {}),
         },
       );
     });
@@ -240,6 +246,6 @@ export const oomKills: HostCheck<OomKillsParams> = {
         }),
       );
     }
-    return findings;
+    return [...none, ...findings];
   },
 };

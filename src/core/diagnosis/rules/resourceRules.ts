@@ -40,14 +40,27 @@ export const resourceRules: Rule = (ctx) => {
       intents: [],
     });
   }
-  // A kill inside a container's memory cgroup counts only for this site's own containers
-  // (containerRules reports those); kills in other containers on a shared host are not ours.
+  // Kills inside containers are containerRules' (the site's own, with their state); kills in
+  // other containers on a shared host are not this site's.
   const ours = ofKind(ctx, 'container-state')
     .map((c) => str(c, 'id') ?? '')
     .filter(Boolean);
+  const bareUnit = (u: string) => u.replace(/\.service$/, '');
+  const siteUnits = new Set([
+    ...ctx.topology.links.flatMap((l) =>
+      [l.owner, ...l.candidates].flatMap((o) => (o?.kind === 'unit' ? [bareUnit(o.unit)] : [])),
+    ),
+    ...ctx.site.services.flatMap((s) => (typeof s.unit === 'string' ? [bareUnit(s.unit)] : [])),
+  ]);
   const kills = ofKind(ctx, 'oom-kill').filter((k) => {
-    const memcg = str(k, 'taskMemcg') ?? '';
-    return !/\/docker[-/][0-9a-f]{12}/.test(memcg) || ours.some((id) => memcg.includes(id));
+    const memcg = k.data.taskMemcg ?? '';
+    // containerRules reports the kills of the site's own containers, with their state.
+    if (ours.some((id) => memcg.includes(id))) return false;
+    if (k.data.foreign) return false;
+    // A kill in a unit's cgroup counts when the unit is on the site's path or declared for it.
+    if (k.data.unit !== undefined)
+      return siteUnits.size === 0 || siteUnits.has(k.data.unit.replace(/\.service$/, ''));
+    return !/\/docker[-/][0-9a-f]{12}/.test(memcg);
   });
   if (kills.length > 0) {
     const hosts = [...new Set(kills.map((k) => k.host))];

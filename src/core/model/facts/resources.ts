@@ -44,6 +44,8 @@ export interface OomKillFact {
   taskMemcg?: string;
   /** The systemd unit that cgroup is (relative to the host's own root), when it is one. */
   unit?: string;
+  /** The kill was in a cgroup outside this host's own (another container of the same kernel). */
+  foreign?: boolean;
 }
 
 export interface OomWindowFact {
