@@ -11,7 +11,7 @@ export const httpProbeParams = z
     /** Probes spread over the run: at least `minSamples`, at most `samples`, one every `intervalMs`. */
     samples: z.number().int().min(1).max(20).default(6),
     minSamples: z.number().int().min(1).max(20).default(3),
-    intervalMs: z.number().int().min(10).max(10_000).default(150),
+    intervalMs: z.number().int().min(10).max(10_000).default(100),
   })
   .strict();
 export type HttpProbeParams = z.infer<typeof httpProbeParams>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { argv } from '../command.js';
+import { argv, script } from '../command.js';
 import type { ServiceUnitRow } from '../model/facts/unit.js';
 import type { Finding } from '../model/finding.js';
 import { finder, type HostCheck, stepOutput } from './check.js';
@@ -26,15 +26,25 @@ export function parseListUnits(text: string): Array<Omit<ServiceUnitRow, 'enable
   return out;
 }
 
-/** Parse `systemctl list-unit-files --type=service --state=enabled --no-legend`: the enabled names. */
+/** Parse `systemctl show -p Id,UnitFileState` of several units: the names of the enabled ones. */
 export function parseEnabledUnits(text: string): Set<string> {
   const out = new Set<string>();
+  let id = '';
   for (const line of text.split('\n')) {
-    const m = /^\s*(\S+\.service)\s+enabled\b/.exec(line);
-    if (m?.[1]) out.add(m[1]);
+    if (line.startsWith('Id=')) id = line.slice(3).trim();
+    else if (line.trim() === 'UnitFileState=enabled' && id) out.add(id);
+    else if (line.trim() === '') id = '';
   }
   return out;
 }
+
+/**
+ * Which of the services that do not run are enabled: `systemctl show` of just those (one
+ * script, unprivileged; `list-unit-files` reads every unit file on disk and is ten times slower).
+ */
+const enabledScript =
+  'u=$(systemctl list-units --type=service --all --no-legend --plain --no-pager | awk \'$3 != "active" {print $1}\'); ' +
+  '[ -z "$u" ] || systemctl show -p Id,UnitFileState --no-pager -- $u';
 
 /**
  * Suspects for a backend nobody listens for: services that failed, are (re)starting, or are
@@ -75,17 +85,7 @@ export const serviceUnits: HostCheck<ServiceUnitsParams> = {
         '--no-pager',
       ),
     },
-    {
-      id: 'enabled',
-      command: argv(
-        'systemctl',
-        'list-unit-files',
-        '--type=service',
-        '--state=enabled',
-        '--no-legend',
-        '--no-pager',
-      ),
-    },
+    { id: 'enabled', command: script(enabledScript) },
   ],
   parse(outputs, _p, ctx): Finding[] {
     const f = finder('service-units', ctx.host);

@@ -9,9 +9,10 @@ import { parseSystemctlShow } from '../../../src/core/checks/systemdUnit.js';
 import { execResult, findingOf, fixture, runCheck } from '../../support/checkKit.js';
 
 // Captured on a fleet host (Debian bookworm) whose php8.2-fpm was SIGKILLed (failed): the stock
-// services, and those of its units that are enabled. show-execstart: a stopped node unit.
+// services, and `systemctl show -p Id,UnitFileState` of those not active (the check's own script).
+// show-execstart: a stopped node unit.
 const units = fixture('php-fpm', 'list-units.txt');
-const enabled = fixture('php-fpm', 'list-unit-files-enabled.txt');
+const enabled = fixture('php-fpm', 'show-unit-file-state.txt');
 
 describe('service-units', () => {
   it('reads every service with its load, active and sub state', () => {
@@ -23,7 +24,12 @@ describe('service-units', () => {
       sub: 'failed',
       description: 'The PHP 8.2 FastCGI Process Manager',
     });
-    expect(parseEnabledUnits(enabled)).toContain('nginx.service');
+    expect([...parseEnabledUnits(enabled)]).toEqual([
+      'e2scrub_reap.service',
+      'getty@tty1.service',
+      'php8.2-fpm.service',
+      'systemd-pstore.service',
+    ]);
   });
 
   it("suspects the failed php-fpm, not the system's oneshots that ran at boot", () => {
