@@ -1,13 +1,15 @@
 /**
  * bench/diagnose: time `medic diagnose` (the 502 playbook, in process, real SSH) on one fleet
  * host against (a) the same commands run one `ssh` invocation each and (b) all of them in one
- * SSH session, the floor. Prints medians and ratios; all measured in this run.
+ * SSH session, the floor; and the two-phase run (topology first, then what it names) against the
+ * same playbook run on what the site declares only. The commands of the floors are the ones Medic
+ * really ran (recorded). Prints medians and ratios; all measured in this run.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createMedic } from '../src/composition.js';
 import { commandLine } from '../src/core/command.js';
-import { planRun } from '../src/core/engine/planRun.js';
+import type { Transport, TransportFactory } from '../src/core/ports.js';
 import { Fleet } from '../test/support/fleet.js';
 
 const run = promisify(execFile);
@@ -26,22 +28,28 @@ try {
   await fleet.startHost('web2'); // web1's nginx proxies api.example.com to web2
   const web1 = await fleet.startHost('web1');
   const config = fleet.writeConfig(web1.shopConfigYaml());
-  const medic = createMedic(config, { logLevel: 'silent' });
-  const site = medic.config.sites.shop;
-  if (!site) throw new Error('no site');
-  const tasks = planRun(medic.diagnoser.playbook('502-triage'), site, medic.catalog);
-  const ctx = { host: 'web1', siteName: 'shop', site, now: new Date() };
-  const lines = tasks.flatMap((t) =>
-    t.check.scope === 'host'
-      ? t.check.steps(t.params, ctx).map((s) =>
-          commandLine(s.command, {
-            timeoutMs: 10_000,
-            sudo: true,
-            ...(s.privileged ? { privileged: true } : {}),
-          }),
-        )
-      : [],
-  );
+  // Every command Medic runs, as the transport runs it: the floors run exactly these.
+  let recording: string[] | undefined;
+  const record = (real: TransportFactory): TransportFactory => ({
+    open(name, host): Transport {
+      const t = real.open(name, host);
+      return {
+        host: t.host,
+        exec: (cmd, o) => {
+          recording?.push(commandLine(cmd, { ...o, sudo: host.sudo }));
+          return t.exec(cmd, o);
+        },
+        ...(t.describe ? { describe: t.describe.bind(t) } : {}),
+        ...(t.warm ? { warm: t.warm.bind(t) } : {}),
+        close: () => t.close(),
+      };
+    },
+  });
+  const medic = createMedic(config, { logLevel: 'silent', wrapTransports: record });
+  recording = [];
+  await medic.diagnoser.diagnose('shop');
+  const lines = [...new Set(recording)];
+  recording = undefined;
   const ssh = [
     '-i',
     fleet.privateKeyPath,
@@ -63,12 +71,14 @@ try {
     );
 
   const medicTimes: number[] = [];
+  const declaredOnly: number[] = [];
   const perCommand: number[] = [];
   const oneSession: number[] = [];
   const oneSessionParallel: number[] = [];
   await medic.diagnoser.diagnose('shop'); // warm up
   for (let i = 0; i < ROUNDS; i++) {
     medicTimes.push(await time(() => medic.diagnoser.diagnose('shop')));
+    declaredOnly.push(await time(() => medic.diagnoser.diagnose('shop', { discover: false })));
     perCommand.push(
       await time(async () => {
         await probe();
@@ -92,6 +102,7 @@ try {
     );
   }
   const m = median(medicTimes);
+  const d = median(declaredOnly);
   const p = median(perCommand);
   const o = median(oneSession);
   const op = median(oneSessionParallel);
@@ -100,6 +111,8 @@ try {
   console.log(`one ssh invocation per command (sequential):            ${p.toFixed(0)} ms`);
   console.log(`all commands in one SSH session (floor):                 ${o.toFixed(0)} ms`);
   console.log(`all commands in one SSH session, in parallel (& wait):   ${op.toFixed(0)} ms`);
+  console.log(`medic diagnose, declared services only (one phase):  ${d.toFixed(0)} ms`);
+  console.log(`ratio two-phase / one-phase: ${(m / d).toFixed(2)}x (target <= 1.2x)`);
   console.log(`ratio medic / one-session floor: ${(m / o).toFixed(2)}x (target <= 1.5x)`);
   console.log(`ratio medic / one-session parallel floor: ${(m / op).toFixed(2)}x`);
   console.log(`ratio per-command / medic: ${(p / m).toFixed(2)}x`);

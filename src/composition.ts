@@ -18,7 +18,7 @@ import { CheckCatalog } from './core/checks/catalog.js';
 import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
 import type { Playbook } from './core/playbooks/playbook.js';
-import { type Clock, type Logger, type Store, systemClock } from './core/ports.js';
+import { type Clock, type Logger, type Store, systemClock, type TransportFactory } from './core/ports.js';
 import { intentProposer } from './core/remediation/intentProposer.js';
 import { Remediator } from './core/remediation/remediator.js';
 import { type Schedule, scheduleFromConfig } from './core/scheduler/schedule.js';
@@ -53,7 +53,13 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createMedic(
   configFile: string,
-  opts: { logLevel?: string; store?: boolean; clock?: Clock } = {},
+  opts: {
+    logLevel?: string;
+    store?: boolean;
+    clock?: Clock;
+    /** Wraps the transports (benchmarks record what runs); the real ones otherwise. */
+    wrapTransports?: (real: TransportFactory) => TransportFactory;
+  } = {},
 ): Medic {
   const { config, dir } = loadConfig(configFile);
   const logger = pinoLogger(opts.logLevel ?? process.env.MEDIC_LOG_LEVEL ?? config.log.level);
@@ -75,7 +81,7 @@ export function createMedic(
       ? undefined
       : new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
   const deps = {
-    transports: transportFactory(logger),
+    transports: (opts.wrapTransports ?? ((t: TransportFactory) => t))(transportFactory(logger)),
     http: nodeHttpProber,
     containers: dockerEngineFactory(),
     clock: opts.clock ?? systemClock,

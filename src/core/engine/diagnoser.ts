@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckCatalog } from '../checks/catalog.js';
 import { MedicError } from '../errors.js';
-import type { Inventory } from '../model/inventory.js';
+import type { Inventory, SiteConfig } from '../model/inventory.js';
 import type { ProgressListener } from '../model/progress.js';
 import type { Report } from '../model/report.js';
 import type { Playbook } from '../playbooks/playbook.js';
@@ -34,7 +34,13 @@ export class Diagnoser {
 
   async diagnose(
     siteName: string,
-    opts: { playbook?: string; onProgress?: ProgressListener; origin?: RunOrigin } = {},
+    opts: {
+      playbook?: string;
+      onProgress?: ProgressListener;
+      origin?: RunOrigin;
+      /** Follow only what the site declares, without the second phase (benchmarks compare both). */
+      discover?: boolean;
+    } = {},
   ): Promise<Report> {
     const site = this.inventory.sites[siteName];
     if (!site) throw new MedicError('site.unknown', `no site "${siteName}" in the inventory`);
@@ -59,7 +65,9 @@ export class Diagnoser {
         site,
         hosts: this.inventory.hosts,
         tasks,
-        replan: (known) => planRun(playbook, known, this.catalog),
+        ...(opts.discover === false
+          ? {}
+          : { replan: (known: SiteConfig) => planRun(playbook, known, this.catalog) }),
       },
       this.deps,
       opts.onProgress,
