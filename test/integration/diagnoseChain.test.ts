@@ -15,6 +15,7 @@ import {
   commandHangs,
   diskFull,
   dnsNxdomain,
+  editFile,
   type Fault,
   firewall,
   fpmSaturated,
@@ -24,6 +25,7 @@ import {
   nginxWorkerConnections,
   noLiveUpstreams,
   nothingListens,
+  POOL,
   phpExecutionTimeout,
   phpFpmCrashLoop,
   phpFpmKilled,
@@ -31,6 +33,7 @@ import {
   phpHeaderTooBig,
   phpWorkerSegfault,
   proxyBindFails,
+  restartFpm,
   SHOP,
   stopAllBackends,
   tlsToPlainBackend,
@@ -207,6 +210,27 @@ describe('php-fpm behind shop', () => {
     );
   });
 
+  it('php-fpm moved to TCP while nginx passes to its socket: proxy-misconfig naming 127.0.0.1:9000', async () => {
+    const pool = await editFile(web1, POOL, `sed -i 's#^listen = .*#listen = 127.0.0.1:9000#' ${POOL}`);
+    current = {
+      name: 'fpm on tcp',
+      site: SHOP,
+      path: '/',
+      gateway: web1,
+      since: '',
+      restore: async () => {
+        await pool();
+        await restartFpm(web1);
+      },
+    };
+    await web1.sh('systemctl restart php8.2-fpm');
+    await web1.waitFor("ss -Hltn 'sport = :9000' | grep -q .", 15_000);
+    await visit(web1, SHOP);
+    const r = await diagnose('shop');
+    expectTop(r, 'proxy-misconfig', /127\.0\.0\.1:9000/);
+    expect(top(r)?.title).toMatch(/php-fpm8\.2 listens on 127\.0\.0\.1:9000/);
+  });
+
   it('socket mode 0600 root: upstream-socket-permission, 13', async () => {
     const r = await broken(fpmSocketPermission(web1), 'shop');
     expectTop(r, 'upstream-socket-permission', /\(13: Permission denied\)/);
@@ -288,6 +312,14 @@ describe('backends behind proxy_pass', () => {
   it('a port no unit serves: upstream-down', async () => {
     const r = await broken(nothingListens(web1), 'down');
     expectTop(r, 'upstream-down', /127\.0\.0\.1:9199/);
+  });
+
+  it('the backend runs on another port than proxy_pass names: proxy-misconfig naming it', async () => {
+    current = await badBackend(web1, 'ok'); // bad@ok on 9101; down.bad.example.com proxies to 9199
+    await visit(web1, 'down.bad.example.com');
+    const r = await diagnose('down');
+    expectTop(r, 'proxy-misconfig', /127\.0\.0\.1:9101/);
+    expect(top(r)?.title).toMatch(/nothing listens.*listens on 127\.0\.0\.1:9101/);
   });
 
   it('listening on loopback while nginx connects to the host address: upstream-port-mismatch', async () => {

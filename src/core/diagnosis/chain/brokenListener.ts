@@ -91,6 +91,13 @@ export function ownerDown(
   return undefined;
 }
 
+/** How a pass directive names an address: `unix:/path`, `host:port`, or `scheme://host:port` for proxy_pass. */
+function passValue(directive: string, scheme: string, address: string): string {
+  if (address.startsWith('/'))
+    return directive === 'proxy_pass' ? `${scheme}://unix:${address}` : `unix:${address}`;
+  return directive === 'proxy_pass' ? `${scheme}://${address}` : address;
+}
+
 const describeAlt = (alts: ListenerView[]) =>
   alts.map((a) => `${a.process ?? 'something'} listens on ${a.address}`).join('; ');
 
@@ -124,24 +131,19 @@ export function nobodyListens(
   const missing = link.candidates.filter(
     (c) => c.kind === 'unit' && unitFinding(ctx, c.host, c.unit)?.data.loadState === 'not-found',
   );
-  if (alternatives.length > 0) {
+  // One service of the kind elsewhere says where the config should point; several only hint.
+  if (alternatives.length === 1 || (alternatives.length > 0 && link.target.address.kind === 'unix')) {
     const alt = alternatives[0] as ListenerView;
     const why = missing.length
       ? ` (${missing.map((m) => ownerLabel(m).split('@')[0]).join(', ')} is not installed)`
       : '';
-    const fix =
-      link.target.address.kind === 'unix'
-        ? manualFix(
-            link.target.gateway,
-            `${link.target.directive}:${link.target.id}`,
-            `Point ${link.target.directive} at unix:${alt.address} on ${link.target.gateway}, then nginx -t and reload`,
-            [
-              `${link.target.directive} unix:${alt.address};`,
-              'nginx -t',
-              'systemctl reload -- nginx.service',
-            ],
-          )
-        : undefined;
+    const value = passValue(link.target.directive, link.target.scheme, alt.address);
+    const fix = manualFix(
+      link.target.gateway,
+      `${link.target.directive}:${link.target.id}`,
+      `Point ${link.target.directive} at ${value} on ${link.target.gateway}, then nginx -t and reload`,
+      [`${link.target.directive} ${value};`, 'nginx -t', 'systemctl reload -- nginx.service'],
+    );
     // The pools' own listen settings say where php-fpm was told to listen.
     const pools = ctx.findings.filter(
       (f) => f.kind === 'fpm-pool-listen' && f.host === host && f.data.listen.length > 0,
@@ -156,17 +158,22 @@ export function nobodyListens(
         ...pools.flatMap((f) => f.evidence.slice(0, 2)),
       ]),
       [host, link.target.gateway],
-      fix ? [fix] : [],
+      [fix],
     );
   }
   const who = link.candidates.length
     ? ` (${link.candidates.map((c) => c.why).join('; ')})`
-    : ' and no service on the host is known to serve it';
+    : alternatives.length > 0
+      ? ` (${describeAlt(alternatives)})`
+      : ' and no service on the host is known to serve it';
   return makeCause(
     'upstream-down',
     `nothing listens on ${link.target.id} on ${host}${who}`,
     conf,
-    lines(symptoms, [`${host}: no LISTEN socket on ${link.target.id} (ss)`]),
+    lines(symptoms, [
+      `${host}: no LISTEN socket on ${link.target.id} (ss)`,
+      ...alternatives.map((a) => a.line),
+    ]),
     [host],
   );
 }

@@ -112,5 +112,54 @@ export function buildTopology(input: TopologyInput): SiteTopology {
     add(t);
     links.push(link);
   }
+  addUnclaimedListeners(links, facts);
   return { gateways: gateways.map((g) => g.view), links };
+}
+
+/** Processes that listen on every server and are never the backend a gateway passes to. */
+const plumbing =
+  /^(sshd|nginx|systemd|systemd-\w+|dbus-daemon|chronyd|ntpd|rpcbind|exim4|master|sendmail|cupsd|avahi-daemon|containerd|dockerd)\b/;
+
+/**
+ * For a TCP target nobody listens on and nobody is known to serve: the application listeners of
+ * that host no target uses (a backend started on another port than the one nginx names).
+ */
+function addUnclaimedListeners(links: TargetLink[], facts: Map<string, HostFacts>) {
+  const used = new Set(
+    links.flatMap((l) =>
+      l.target.address.kind === 'tcp' && l.ownerHost ? [`${l.ownerHost}|${l.target.address.port}`] : [],
+    ),
+  );
+  for (const link of links) {
+    const hop = link.listener;
+    if (
+      hop.state !== 'absent' ||
+      hop.alternatives.length > 0 ||
+      link.target.address.kind !== 'tcp' ||
+      !link.ownerHost
+    )
+      continue;
+    const host = link.ownerHost;
+    const tcp = facts.get(host)?.listening?.tcp ?? [];
+    for (const t of tcp) {
+      if (
+        used.has(`${host}|${t.port}`) ||
+        plumbing.test(t.process ?? '') ||
+        !t.owner ||
+        t.owner.kind === 'unknown'
+      )
+        continue;
+      if (t.port === 22 || t.port === 80 || t.port === 443) continue;
+      const address = `${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`;
+      if (hop.alternatives.some((a) => a.address === address)) continue;
+      hop.alternatives.push({
+        host,
+        address,
+        ...(t.pid !== undefined ? { pid: t.pid } : {}),
+        ...(t.process ? { process: t.process } : {}),
+        line: t.line ?? address,
+      });
+    }
+    hop.alternatives.splice(3);
+  }
 }

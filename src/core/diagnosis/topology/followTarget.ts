@@ -108,7 +108,19 @@ export function followTarget(
   }
   const ov = found ? ownerView(host, found) : undefined;
   if (ov) link.owner = ov;
-  if (hop.state === 'absent') link.candidates = candidatesFor(target, host, facts);
+  if (hop.state === 'absent') {
+    link.candidates = candidatesFor(target, host, facts);
+    // The service that should be there may run and listen elsewhere (php-fpm on 127.0.0.1:9000).
+    const units = new Set(link.candidates.flatMap((c) => (c.kind === 'unit' ? [c.unit] : [])));
+    const l = facts?.listening;
+    const theirs = [...(l?.unix ?? []), ...(l?.tcp ?? [])].filter(
+      (x) => x.owner?.kind === 'unit' && units.has(x.owner.unit),
+    );
+    for (const x of theirs) {
+      const v = view(host, x);
+      if (!hop.alternatives.some((a) => a.address === v.address)) hop.alternatives.push(v);
+    }
+  }
   return link;
 }
 
