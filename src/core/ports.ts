@@ -14,6 +14,11 @@ export interface ExecOptions {
   /** Run as this user (e.g. the owner of a pm2 daemon), via `sudo -n -u`. Never root. */
   asUser?: string;
   signal?: AbortSignal;
+  /**
+   * A read-only step: the transport may run it with the host's other read-only steps of the
+   * moment as one script on one channel.
+   */
+  batch?: boolean;
 }
 
 export interface ExecResult {
@@ -25,6 +30,8 @@ export interface ExecResult {
   durationMs: number;
   /** True when the per-command timeout fired. */
   timedOut: boolean;
+  /** Set when a step asked to be batched ran on its own channel instead, and why. */
+  fallback?: string;
 }
 
 /**

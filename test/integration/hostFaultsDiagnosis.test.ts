@@ -71,26 +71,31 @@ it('a host frozen mid-run: the report within the command timeout plus a few seco
     // The listening sockets were being read when the host froze: that check could not look.
     expect(web2.find((c) => c.check === 'listening-sockets')?.status).toBe('error');
     // Nothing that ran while the host was frozen passes for ok.
-    for (const c of web2) if (c.durationMs > 10_000) expect(c.status).toMatch(/error|skipped/);
+    for (const c of web2)
+      if (c.durationMs > 10_000) expect(c.status, JSON.stringify(c)).toMatch(/error|skipped/);
   } finally {
     run.child.kill('SIGKILL');
     await fleet.docker('unpause', web.container).catch(() => '');
   }
 }, 60_000);
 
-it('sshd allowing one session: the checks that never got a channel are channel-refused blind spots', async () => {
+it('sshd allowing one session: batched, every check runs; a channel each, the refused are blind spots', async () => {
   // The same site with 1 s per command: the slow `ss` holds the only session while the rest wait.
   const tightConfig = join(fleet.keyDir, 'tight.yaml');
-  writeFileSync(
-    tightConfig,
-    web
-      .shopConfigYaml()
-      .replace('    connectTimeoutMs: 4000', '    connectTimeoutMs: 4000\n    commandTimeoutMs: 1000'),
-  );
+  const tight = web
+    .shopConfigYaml()
+    .replace('    connectTimeoutMs: 4000', '    connectTimeoutMs: 4000\n    commandTimeoutMs: 1000');
+  writeFileSync(tightConfig, tight.replace('    sudo: true', '    sudo: true\n    batch: false'));
+  const batchedConfig = join(fleet.keyDir, 'batched.yaml');
+  writeFileSync(batchedConfig, web.shopConfigYaml());
   await web.sh(
     "sed -i 's/^#\\?MaxSessions.*/MaxSessions 1/' /etc/ssh/sshd_config && grep -qx 'MaxSessions 1' /etc/ssh/sshd_config && systemctl restart ssh",
   );
   try {
+    // One script on one channel: nothing to refuse.
+    const batched = (await diagnose(batchedConfig).done).report;
+    expect(batched.checks.filter((c) => c.error?.code === 'transport.channel-refused')).toEqual([]);
+    expect(batched.blindSpots.filter((b) => b.reason === 'channel-refused')).toEqual([]);
     const { report } = await diagnose(tightConfig).done;
     const refused = report.checks.filter((c) => c.error?.code === 'transport.channel-refused');
     expect(refused.length).toBeGreaterThanOrEqual(1);

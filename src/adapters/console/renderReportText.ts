@@ -41,7 +41,7 @@ function checksSection(report: Report, p: Paint): string[] {
         : c.status === 'warn'
           ? p('yellow', c.status.padEnd(8))
           : p('red', c.status.padEnd(8));
-    const err = c.error ? p('dim', `  ${c.error.message}`) : '';
+    const err = c.error ? p('dim', `  ${c.error.message}`) : c.note ? p('dim', `  ${c.note}`) : '';
     out.push(
       `  ${c.host.padEnd(w)}  ${c.check.padEnd(cw)}  ${st}  ${seconds(c.durationMs).padStart(6)}${err}`,
     );

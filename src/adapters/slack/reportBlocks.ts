@@ -90,7 +90,7 @@ export function reportBlocks(
   blocks.push({ type: 'divider' });
   const byHost = new Map<string, string[]>();
   for (const c of report.checks) {
-    const line = `${checkEmoji[c.status] ?? '?'} ${esc(clip(c.check, 100))}`;
+    const line = `${checkEmoji[c.status] ?? '?'} ${esc(clip(c.check, 100))}${c.note ? ' (one channel per step)' : ''}`;
     byHost.set(c.host, [...(byHost.get(c.host) ?? []), line]);
   }
   const table = [...byHost]

@@ -20,6 +20,10 @@ export interface CommandPlan {
   timeoutMs: number;
   deadline: number;
   signal?: AbortSignal | undefined;
+  /** Sees stdout as it arrives (a batch reads its frames from it). */
+  onData?: (chunk: Buffer) => void;
+  /** Cap on the output kept (default 4 MiB). */
+  maxOutput?: number;
 }
 
 /** Output of one channel, capped, and the result it makes. */
@@ -28,10 +32,13 @@ class Output {
   private readonly err: Buffer[] = [];
   private size = 0;
 
-  collect(into: 'out' | 'err') {
+  constructor(private readonly max = MAX_OUTPUT) {}
+
+  collect(into: 'out' | 'err', onData?: (chunk: Buffer) => void) {
     return (chunk: Buffer) => {
+      onData?.(chunk);
       this.size += chunk.length;
-      if (this.size <= MAX_OUTPUT) (into === 'out' ? this.out : this.err).push(chunk);
+      if (this.size <= this.max) (into === 'out' ? this.out : this.err).push(chunk);
     };
   }
 
@@ -113,7 +120,7 @@ function openAndRun(
     const now = Date.now();
     const remoteMs = Math.max(1000, Math.ceil((plan.deadline - now) / 1000) * 1000);
     const giveUpAt = Math.max(plan.deadline, now + remoteMs) + LOCAL_MARGIN_MS;
-    const output = new Output();
+    const output = new Output(plan.maxOutput);
     let channel: ClientChannel | undefined;
     let settled = false;
     const settle = (fn: () => void) => {
@@ -153,7 +160,7 @@ function openAndRun(
       channel = ch;
       const untrack = link.track(() => hangUp(ch));
       if (settled) hangUp(ch); // Medic gave up (timeout, cancel) before the channel opened
-      ch.on('data', output.collect('out'));
+      ch.on('data', output.collect('out', plan.onData));
       ch.stderr.on('data', output.collect('err'));
       ch.on('close', (code: number | null | undefined, signal?: string) => {
         untrack();

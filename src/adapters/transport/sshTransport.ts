@@ -3,6 +3,7 @@ import { type Command, commandLine, displayLine } from '../../core/command.js';
 import type { MedicError } from '../../core/errors.js';
 import type { HostConfig } from '../../core/model/inventory.js';
 import type { ExecOptions, ExecResult, Logger, Transport } from '../../core/ports.js';
+import { type BatchItem, runBatch } from './sshBatch.js';
 import { runCommand } from './sshCommand.js';
 import { type ConnectOptions, connectLink } from './sshConnect.js';
 import type { SshLink } from './sshLink.js';
@@ -25,6 +26,10 @@ export class SshTransport implements Transport {
   private link: Promise<SshLink> | undefined;
   /** The host stopped answering: fail at once rather than wait for a reconnect to time out. */
   private stalled: MedicError | undefined;
+  /** Read-only steps waiting for this turn's batch. */
+  private readonly queue: BatchItem[] = [];
+  /** Why this host cannot run a batch (then every step gets its own channel). */
+  private batchUnsupported: string | undefined;
 
   constructor(
     readonly host: string,
@@ -55,12 +60,44 @@ export class SshTransport implements Transport {
     const link = await this.linkUp();
     // Already the app's user: no sudo needed (and none may be configured for it).
     const asUser = opts.asUser === this.cfg.user ? undefined : opts.asUser;
+    const line = (remoteMs: number) =>
+      commandLine(cmd, { ...opts, timeoutMs: remoteMs, asUser, sudo: this.cfg.sudo });
+    if (opts.batch && !opts.signal && this.cfg.batch !== false) {
+      return new Promise((resolve, reject) => {
+        this.queue.push({ line: line(opts.timeoutMs), timeoutMs: opts.timeoutMs, resolve, reject });
+        if (this.queue.length === 1) setImmediate(() => void this.flush(link));
+      });
+    }
     return runCommand(link, {
-      line: (remoteMs) => commandLine(cmd, { ...opts, timeoutMs: remoteMs, asUser, sudo: this.cfg.sudo }),
+      line,
       timeoutMs: opts.timeoutMs,
       deadline: Date.now() + opts.timeoutMs,
       signal: opts.signal,
     });
+  }
+
+  /**
+   * The read-only steps queued in this turn of the event loop run as one script on one channel
+   * (one round trip and one sshd session for all of them); a single one, or a host whose shell
+   * cannot run the script, gets a channel each — the result says so.
+   */
+  private async flush(link: SshLink): Promise<void> {
+    const items = this.queue.splice(0);
+    const alone = (item: BatchItem, fallback?: string) =>
+      runCommand(link, {
+        line: () => item.line,
+        timeoutMs: item.timeoutMs,
+        deadline: Date.now() + item.timeoutMs,
+      }).then((r) => item.resolve(fallback ? { ...r, fallback } : r), item.reject);
+    if (this.batchUnsupported || items.length === 1) {
+      await Promise.all(items.map((i) => alone(i, this.batchUnsupported)));
+      return;
+    }
+    const { unsupported } = await runBatch(link, items);
+    if (!unsupported) return;
+    this.batchUnsupported = `the host could not run Medic's batch script (${unsupported}): one channel per step`;
+    this.logger.warn({ host: this.host, why: unsupported }, 'batch refused; one channel per step');
+    await Promise.all(items.map((i) => alone(i, this.batchUnsupported)));
   }
 
   /** Hang up the commands still running (their remote processes end), then disconnect. */

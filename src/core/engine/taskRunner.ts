@@ -137,6 +137,7 @@ export class TaskRunner {
     try {
       let found: Finding[];
       let host: Pick<TaskResult, 'outputs' | 'steps'> = {};
+      let note: { note?: string } = {};
       if (task.check.scope === 'site') {
         found = await task.check.run(task.params, ctx, {
           http: this.deps.http,
@@ -151,9 +152,10 @@ export class TaskRunner {
         const r = await this.runHostCheck(task.check, task.params, ctx);
         found = r.found;
         host = { outputs: r.outputs, steps: r.steps };
+        if (r.note) note = { note: r.note };
       }
       this.finish(key, {
-        run: { ...base, ...statusOf(found), durationMs: Date.now() - started },
+        run: { ...base, ...statusOf(found), durationMs: Date.now() - started, ...note },
         found,
         ...host,
       });
@@ -195,7 +197,7 @@ export class TaskRunner {
     check: HostCheck<unknown>,
     params: unknown,
     ctx: CheckContext,
-  ): Promise<{ found: Finding[]; outputs: StepOutputs; steps: string }> {
+  ): Promise<{ found: Finding[]; outputs: StepOutputs; steps: string; note?: string }> {
     const host = this.hosts[ctx.host];
     const transport = this.transportFor(ctx.host);
     const steps = check.steps(params, ctx);
@@ -206,6 +208,7 @@ export class TaskRunner {
           timeoutMs: step.timeoutMs ?? host?.commandTimeoutMs ?? 10_000,
           ...(step.privileged ? { privileged: true } : {}),
           ...(step.asUser ? { asUser: step.asUser } : {}),
+          batch: true,
         });
       }),
     );
@@ -226,7 +229,8 @@ export class TaskRunner {
         data: { code: 'check.timeout' },
       });
     }
-    return { found, outputs, steps: JSON.stringify(steps) };
+    const fallback = Object.values(outputs).find((o) => o.fallback)?.fallback;
+    return { found, outputs, steps: JSON.stringify(steps), ...(fallback ? { note: fallback } : {}) };
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,8 @@ export const hostSchema = z
     commandTimeoutMs: z.number().int().positive().default(10000),
     /** Concurrent channels on the one connection (OpenSSH MaxSessions defaults to 10). */
     maxChannels: z.number().int().min(1).max(64).default(8),
+    /** Run a diagnosis's read-only steps as one script on one channel (false: a channel each). */
+    batch: z.boolean().default(true),
     /** The host's Docker Engine socket; over SSH it is forwarded on the pooled connection. */
     dockerSocket: z.string().startsWith('/', 'an absolute path').default('/var/run/docker.sock'),
   })

@@ -27,6 +27,8 @@ export interface CheckRun {
   durationMs: number;
   /** Set when the check could not run (transport failure, timeout, unparseable output). */
   error?: { code: string; message: string };
+  /** How its commands ran, when not as usual (one channel per step, because the batch could not run). */
+  note?: string;
 }
 
 /** The neutral result of one playbook run against one site. Adapters render it. */
