@@ -111,7 +111,10 @@ export interface ContainerEngineFactory {
   open(name: string, host: HostConfig, transport: Transport): ContainerEngine;
 }
 
-/** Runs and their reports survive restarts (history now, approvals and audit later). */
+/**
+ * Runs and their reports survive restarts (history, approvals, audit). A write the store cannot
+ * make rejects with a `StoreError` saying why (disk full, read-only, …).
+ */
 export interface Store {
   saveReport(report: Report, origin: RunOrigin): Promise<void>;
   getReport(id: string): Promise<Report | undefined>;

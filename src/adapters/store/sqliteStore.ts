@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { MedicError } from '../../core/errors.js';
 import type { Report } from '../../core/model/report.js';
+import { isStoreError, StoreError } from '../../core/model/storeProblem.js';
 import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
+import { classifyStoreError, probeFs } from './classifyStoreError.js';
 import { migrations } from './migrations.js';
 import { SqliteApprovals } from './sqliteApprovals.js';
 import { SqliteSchedules } from './sqliteSchedules.js';
@@ -37,7 +38,11 @@ const summary = (r: Row): ReportSummary => ({
 const columns =
   'id, site, playbook, status, headline, top_cause, started_at, duration_ms, trigger, requested_by';
 
-/** The default store: one SQLite file (WAL), schema migrated on open. */
+/**
+ * The default store: one SQLite file (WAL), schema migrated on open. Whatever it cannot do
+ * (open, migrate, write) fails with a `StoreError` naming the real reason: disk full, read-only
+ * file system, no permission, not a database, corrupt, locked by another process.
+ */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Pending approvals and the audit log (remediation), in the same file. */
@@ -45,24 +50,42 @@ export class SqliteStore implements Store {
   /** Schedules and their runtime state (scheduler). */
   readonly schedules: SqliteSchedules;
 
-  constructor(path: string) {
+  constructor(
+    readonly path: string,
+    opts: { busyTimeoutMs?: number } = {},
+  ) {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
     } catch (err) {
-      throw new MedicError('store.open', `cannot open the store at ${path}`, { cause: err });
+      throw this.failure(err);
     }
     try {
-      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       this.db.pragma('journal_mode = WAL');
       this.migrate();
+      // An existing store on a full disk opens fine, and then loses every report: say so now.
+      if (path !== ':memory:' && probeFs(path).freeBytes === 0) {
+        throw new StoreError({ kind: 'disk-full', path, detail: 'ENOSPC: no space left on the file system' });
+      }
       this.approvals = new SqliteApprovals(this.db);
       this.schedules = new SqliteSchedules(this.db);
     } catch (err) {
       this.db.close();
-      throw new MedicError('store.open', `the store at ${path} cannot be used (read-only or corrupt?)`, {
-        cause: err,
-      });
+      throw this.failure(err);
+    }
+  }
+
+  private failure(err: unknown): StoreError {
+    return isStoreError(err) ? err : new StoreError(classifyStoreError(err, this.path), { cause: err });
+  }
+
+  /** Run one operation on the file; what fails becomes a StoreError with its real reason. */
+  private use<T>(op: () => T): T {
+    try {
+      return op();
+    } catch (err) {
+      throw this.failure(err);
     }
   }
 
@@ -74,6 +97,10 @@ export class SqliteStore implements Store {
   private migrate(): void {
     const run = this.db.transaction(() => {
       const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version > migrations.length) {
+        const detail = `schema version ${version}, this Medic knows ${migrations.length}`;
+        throw new StoreError({ kind: 'newer-schema', path: this.path, detail });
+      }
       for (let v = version; v < migrations.length; v++) this.db.exec(migrations[v] as string);
       if (version < migrations.length) this.db.pragma(`user_version = ${migrations.length}`);
     });
@@ -81,6 +108,10 @@ export class SqliteStore implements Store {
   }
 
   async saveReport(report: Report, origin: RunOrigin): Promise<void> {
+    this.use(() => this.insertReport(report, origin));
+  }
+
+  private insertReport(report: Report, origin: RunOrigin): void {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO reports (${columns}, channel, thread_ts, body)
@@ -104,13 +135,17 @@ export class SqliteStore implements Store {
   }
 
   async getReport(id: string): Promise<Report | undefined> {
-    const row = this.db.prepare('SELECT body FROM reports WHERE id = ?').get(id) as
+    const row = this.use(() => this.db.prepare('SELECT body FROM reports WHERE id = ?').get(id)) as
       | { body: string }
       | undefined;
     return row ? (JSON.parse(row.body) as Report) : undefined;
   }
 
   async history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]> {
+    return this.use(() => this.reportHistory(site, limit, playbook));
+  }
+
+  private reportHistory(site: string, limit: number, playbook?: string): ReportSummary[] {
     const rows = (
       playbook === undefined
         ? this.db
@@ -126,11 +161,13 @@ export class SqliteStore implements Store {
   }
 
   async latestPerSite(): Promise<ReportSummary[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT ${columns} FROM reports r WHERE started_at = (SELECT MAX(started_at) FROM reports WHERE site = r.site) ORDER BY site`,
-      )
-      .all() as Row[];
+    const rows = this.use(() =>
+      this.db
+        .prepare(
+          `SELECT ${columns} FROM reports r WHERE started_at = (SELECT MAX(started_at) FROM reports WHERE site = r.site) ORDER BY site`,
+        )
+        .all(),
+    ) as Row[];
     return rows.map(summary);
   }
 
