@@ -3,6 +3,7 @@ import type { HostConfig } from './model/inventory.js';
 import type { Report } from './model/report.js';
 import type { ReportSummary } from './model/reportSummary.js';
 import type { RunOrigin } from './model/runOrigin.js';
+import type { RunRecord } from './model/runRecord.js';
 
 export type { ReportSummary } from './model/reportSummary.js';
 export type { RunOrigin } from './model/runOrigin.js';
@@ -117,8 +118,13 @@ export interface ContainerEngineFactory {
  */
 export interface Store {
   saveReport(report: Report, origin: RunOrigin): Promise<void>;
+  /** A run that ended without a report (interrupted by shutdown), so history shows it. */
+  saveRun?(run: RunRecord): Promise<void>;
   getReport(id: string): Promise<Report | undefined>;
-  /** Newest first; only runs of `playbook` when given. */
+  /**
+   * Newest first. With `playbook`: only the reports of that playbook; without: every report and
+   * every run that ended without one (status `interrupted`).
+   */
   history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]>;
   /** The newest report of every site. */
   latestPerSite(): Promise<ReportSummary[]>;

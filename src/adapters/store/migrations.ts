@@ -1,3 +1,4 @@
+import { runsMigration } from './runsMigration.js';
 import { schedulerLeaseMigration } from './schedulerLeaseMigration.js';
 import { schedulesMigration } from './schedulesMigration.js';
 
@@ -61,4 +62,5 @@ export const migrations: readonly string[] = [
    );`,
   schedulesMigration,
   schedulerLeaseMigration,
+  runsMigration,
 ];

@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Report } from '../../core/model/report.js';
+import type { RunRecord } from '../../core/model/runRecord.js';
 import { isStoreError, StoreError } from '../../core/model/storeProblem.js';
 import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
 import { classifyStoreError, probeFs } from './classifyStoreError.js';
 import { migrations } from './migrations.js';
 import { SqliteApprovals } from './sqliteApprovals.js';
+import { SqliteRuns } from './sqliteRuns.js';
 import { SqliteSchedules } from './sqliteSchedules.js';
 
 interface Row {
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
   readonly approvals: SqliteApprovals;
   /** Schedules and their runtime state (scheduler). */
   readonly schedules: SqliteSchedules;
+  private readonly runs: SqliteRuns;
 
   constructor(
     readonly path: string,
@@ -70,6 +73,7 @@ export class SqliteStore implements Store {
       }
       this.approvals = new SqliteApprovals(this.db);
       this.schedules = new SqliteSchedules(this.db);
+      this.runs = new SqliteRuns(this.db);
     } catch (err) {
       this.db.close();
       throw this.failure(err);
@@ -111,6 +115,10 @@ export class SqliteStore implements Store {
     this.use(() => this.insertReport(report, origin));
   }
 
+  async saveRun(run: RunRecord): Promise<void> {
+    this.use(() => this.runs.save(run));
+  }
+
   private insertReport(report: Report, origin: RunOrigin): void {
     this.db
       .prepare(
@@ -142,7 +150,12 @@ export class SqliteStore implements Store {
   }
 
   async history(site: string, limit: number, playbook?: string): Promise<ReportSummary[]> {
-    return this.use(() => this.reportHistory(site, limit, playbook));
+    const reports = this.use(() => this.reportHistory(site, limit, playbook));
+    if (playbook !== undefined) return reports;
+    // Runs that ended without a report belong to the site's history too.
+    return [...reports, ...this.use(() => this.runs.history(site, limit))]
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, limit);
   }
 
   private reportHistory(site: string, limit: number, playbook?: string): ReportSummary[] {

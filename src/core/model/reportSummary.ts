@@ -1,12 +1,12 @@
 import type { SiteStatus } from './report.js';
 import type { RunOrigin } from './runOrigin.js';
 
-/** One line of `/medic history`. */
+/** One line of `/medic history`: a report, or a run that ended without one (`interrupted`). */
 export interface ReportSummary {
   id: string;
   site: string;
   playbook: string;
-  status: SiteStatus;
+  status: SiteStatus | 'interrupted';
   headline: string;
   topCause: string | null;
   startedAt: string;
