@@ -1,4 +1,5 @@
 import type { Report } from '../../core/model/report.js';
+import { storeProblemText } from '../../core/model/storeProblem.js';
 import { basisText, reportParts, verdictText } from '../render/verdictText.js';
 import {
   blindSection,
@@ -80,6 +81,7 @@ export function renderReportText(input: Report, style: TextStyle = { color: fals
       `  playbook ${report.playbook} · hosts ${report.hosts.join(', ')} · ${seconds(report.durationMs)} · report ${report.id}`,
     ),
   );
+  if (report.notSaved) out.push(p('yellow', `  not saved: ${storeProblemText(report.notSaved)}`));
   const probe = report.findings.find((f) => f.kind === 'site-probe');
   if (probe?.evidence[0]) out.push(`  probe: ${probe.evidence[0]}`);
   // Down and degraded state their basis here; healthy and unknown do in their verdict.

@@ -1,6 +1,7 @@
 import type { ProposedAction } from '../../core/model/action.js';
 import type { Approvals, PendingButton } from '../../core/model/approvals.js';
 import type { Report } from '../../core/model/report.js';
+import { storeProblemText } from '../../core/model/storeProblem.js';
 import { redactSecrets } from '../../core/redact.js';
 import { basisText, reportParts, verdictText } from '../render/verdictText.js';
 import { type Block, clip, codeBlock, escapeMrkdwn as esc, LIMITS, section } from './blockLimits.js';
@@ -53,6 +54,9 @@ export function reportBlocks(
       `${esc(clip(probe?.evidence[0] ?? report.site, 500))}${basis} · playbook \`${esc(clip(report.playbook, 100))}\` · ${(report.durationMs / 1000).toFixed(1)} s · report \`${esc(clip(report.id, 100))}\``,
     ),
   );
+  if (report.notSaved) {
+    blocks.push(context(`:warning: Not saved: ${esc(clip(storeProblemText(report.notSaved), 500))}`));
+  }
   const causes = parts.causes.slice(0, opts.maxCauses ?? 3);
   const path = pathBlock(
     parts,

@@ -4,15 +4,19 @@ import { MedicError } from '../errors.js';
 import type { Inventory, SiteConfig } from '../model/inventory.js';
 import type { ProgressListener } from '../model/progress.js';
 import type { Report } from '../model/report.js';
+import { isStoreError, type StoreProblem } from '../model/storeProblem.js';
 import type { Playbook } from '../playbooks/playbook.js';
 import type { RunOrigin, Store } from '../ports.js';
 import type { ActionProposer } from './actionProposer.js';
 import { buildReport } from './buildReport.js';
 import { planRun } from './planRun.js';
 import { type RunDeps, runPlaybook } from './runPlaybook.js';
+import { SaveStreak } from './saveStreak.js';
 
 /** Runs a site's playbook and returns the report: the one entry point every adapter calls. */
 export class Diagnoser {
+  private readonly streak: SaveStreak;
+
   constructor(
     private readonly inventory: Inventory,
     private readonly playbooks: ReadonlyMap<string, Playbook>,
@@ -20,7 +24,9 @@ export class Diagnoser {
     private readonly deps: RunDeps & { proposer: ActionProposer },
     private readonly newId: () => string = randomUUID,
     private readonly store?: Store,
-  ) {}
+  ) {
+    this.streak = new SaveStreak(deps.logger);
+  }
 
   playbook(id: string): Playbook {
     const p = this.playbooks.get(id);
@@ -82,11 +88,23 @@ export class Diagnoser {
       run,
       proposer: this.deps.proposer,
     });
-    if (this.store) {
-      await this.store.saveReport(report, opts.origin ?? { trigger: 'cli' }).catch((err) => {
-        this.deps.logger.error({ err, report: report.id }, 'could not store the report');
-      });
+    const problem = await this.save(report, opts.origin ?? { trigger: 'cli' });
+    return problem ? { ...report, notSaved: problem } : report;
+  }
+
+  /** Store the report; what went wrong is logged once per streak and returned for the reply. */
+  private async save(report: Report, origin: RunOrigin): Promise<StoreProblem | undefined> {
+    if (!this.store) return undefined;
+    try {
+      await this.store.saveReport(report, origin);
+      this.streak.saved();
+      return undefined;
+    } catch (err) {
+      const problem: StoreProblem = isStoreError(err)
+        ? err.problem
+        : { kind: 'other', path: '', detail: err instanceof Error ? err.message : String(err) };
+      this.streak.failed(problem, err, report.id);
+      return problem;
     }
-    return report;
   }
 }

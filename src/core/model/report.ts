@@ -3,6 +3,7 @@ import type { BlindSpot } from './blindSpot.js';
 import type { Cause } from './cause.js';
 import type { ReportTopology } from './chainView.js';
 import type { Finding } from './finding.js';
+import type { StoreProblem } from './storeProblem.js';
 
 /**
  * `unknown`: no probe failed, but Medic could not look at part of the request's path, so it
@@ -50,4 +51,6 @@ export interface Report {
   /** What Medic could not see, and why. */
   blindSpots: BlindSpot[];
   basis: HealthBasis;
+  /** Set when the report could not be stored (history will not have it), and why. */
+  notSaved?: StoreProblem;
 }
