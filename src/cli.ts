@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderReportText } from './adapters/console/renderReportText.js';
+import { storeAdvice, storeErrorLines } from './adapters/store/storeAdvice.js';
 import { auditCommand, remediateCommand } from './cliRemediate.js';
 import { createMedic, type Medic } from './composition.js';
 import { configSchema } from './config/configSchema.js';
 import { ConfigError, configPath, formatProblem } from './config/loadConfig.js';
 import { resolveSite } from './core/conversation/resolveSite.js';
 import { isMedicError } from './core/errors.js';
+import { isStoreError, storeProblemText } from './core/model/storeProblem.js';
 import { runServe } from './main.js';
 
 const usage = `Usage: medic <command> [options]
@@ -38,7 +40,7 @@ Exit status of diagnose: 0 healthy, 1 a fault was found, 2 usage or config error
 /** 0 healthy, 1 a fault was found, 2 usage or config error, 3 unknown: part of the path went unseen. */
 export const EXIT = { ok: 0, fault: 1, usage: 2, unknown: 3 } as const;
 
-function open(flags: { config?: string | undefined }, store = false): Medic {
+function open(flags: { config?: string | undefined }, store: boolean | 'optional' = false): Medic {
   return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn', store });
 }
 
@@ -76,7 +78,14 @@ export async function cli(
         err.write('medic diagnose: name a site, alias or URL\n');
         return EXIT.usage;
       }
-      const medic = open(values, true); // diagnose stores its report
+      // diagnose stores its report; without a usable store it still diagnoses, and says so.
+      const medic = open(values, 'optional');
+      const off = medic.storeProblem;
+      if (off) {
+        err.write(
+          `medic: history is off: ${storeProblemText(off)} (store.${off.kind}); this report is not saved\n  what to do: ${storeAdvice(off)}\n`,
+        );
+      }
       const match = resolveSite(query, medic.config);
       if (match.type !== 'site') {
         err.write(
@@ -86,9 +95,10 @@ export async function cli(
         );
         return EXIT.usage;
       }
-      const report = await medic.diagnoser
+      const diagnosed = await medic.diagnoser
         .diagnose(match.site, values.playbook ? { playbook: values.playbook } : {})
         .finally(() => medic.store?.close());
+      const report = off ? { ...diagnosed, notSaved: off } : diagnosed;
       out.write(
         values.json
           ? `${JSON.stringify(report, null, 2)}\n`
@@ -165,6 +175,10 @@ export async function cli(
 
 /** Errors reach the terminal as code + safe message; a ConfigError lists every problem. */
 export function reportError(e: unknown, err: Out = process.stderr): number {
+  if (isStoreError(e)) {
+    err.write(storeErrorLines(e.problem));
+    return EXIT.fault;
+  }
   if (e instanceof ConfigError) {
     err.write(`${e.file}: ${e.problems.length} problem(s)\n`);
     for (const p of e.problems) err.write(`  ${formatProblem(p)}\n`);

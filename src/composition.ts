@@ -17,6 +17,7 @@ import { builtinChecks } from './core/checks/builtinChecks.js';
 import { CheckCatalog } from './core/checks/catalog.js';
 import { Conversation } from './core/conversation/conversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
+import { isStoreError, type StoreProblem } from './core/model/storeProblem.js';
 import type { Playbook } from './core/playbooks/playbook.js';
 import { type Clock, type Logger, type Store, systemClock, type TransportFactory } from './core/ports.js';
 import { intentProposer } from './core/remediation/intentProposer.js';
@@ -34,8 +35,10 @@ export interface Medic {
   playbooks: Map<string, Playbook>;
   diagnoser: Diagnoser;
   conversation: Conversation;
-  /** Undefined when opened without one (validate, playbooks). */
+  /** Undefined when opened without one (validate, playbooks) or when it could not be opened. */
   store: Store | undefined;
+  /** Why there is no store, when it was optional and could not be opened (history is off). */
+  storeProblem: StoreProblem | undefined;
   /** Approvals, execution, verification, audit, self-healing (needs the store). */
   remediator: Remediator | undefined;
   /** Scheduled playbook runs (needs the store); started by `serve`. */
@@ -55,7 +58,8 @@ export function createMedic(
   configFile: string,
   opts: {
     logLevel?: string;
-    store?: boolean;
+    /** false: none; 'optional': without one when it cannot be opened (`storeProblem` says why). */
+    store?: boolean | 'optional';
     clock?: Clock;
     /** Wraps the transports (benchmarks record what runs); the real ones otherwise. */
     wrapTransports?: (real: TransportFactory) => TransportFactory;
@@ -76,10 +80,10 @@ export function createMedic(
       playbookRefs.map((p) => ({ path: yamlPath(p.path), message: p.message })),
     );
   }
-  const store =
+  const { store, storeProblem } =
     opts.store === false
-      ? undefined
-      : new SqliteStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath());
+      ? { store: undefined, storeProblem: undefined }
+      : openStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath(), opts.store);
   const deps = {
     transports: (opts.wrapTransports ?? ((t: TransportFactory) => t))(transportFactory(logger)),
     http: nodeHttpProber,
@@ -152,9 +156,23 @@ export function createMedic(
     diagnoser,
     conversation,
     store,
+    storeProblem,
     remediator,
     scheduler,
     scheduled,
     configuredSchedules,
   };
+}
+
+/** The store, or (when optional) none and the reason it cannot be opened. */
+function openStore(
+  path: string,
+  mode: true | 'optional' | undefined,
+): { store: SqliteStore | undefined; storeProblem: StoreProblem | undefined } {
+  try {
+    return { store: new SqliteStore(path), storeProblem: undefined };
+  } catch (err) {
+    if (mode === 'optional' && isStoreError(err)) return { store: undefined, storeProblem: err.problem };
+    throw err;
+  }
 }

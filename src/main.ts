@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
 import { consolePoster } from './adapters/console/consolePoster.js';
 import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
+import { storeErrorLines } from './adapters/store/storeAdvice.js';
 import { createMedic } from './composition.js';
+import { isStoreError } from './core/model/storeProblem.js';
 import { systemClock } from './core/ports.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
@@ -86,6 +88,11 @@ const isMain =
   realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (isMain) {
   runServe({ http: process.argv.includes('--http') }).catch((err) => {
+    if (isStoreError(err)) {
+      process.stderr.write(storeErrorLines(err.problem));
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`medic: ${err?.userMessage ?? err?.message ?? String(err)}\n`);
     process.exitCode = 2;
   });
