@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { renderReportText } from './adapters/console/renderReportText.js';
 import { storeAdvice, storeErrorLines } from './adapters/store/storeAdvice.js';
 import { auditCommand, remediateCommand } from './cliRemediate.js';
+import { storeCommand } from './cliStore.js';
 import { createMedic, type Medic } from './composition.js';
 import { configSchema } from './config/configSchema.js';
 import { ConfigError, configPath, formatProblem } from './config/loadConfig.js';
@@ -24,6 +25,8 @@ Commands:
                             diagnose, then run a proposed action or a declared rollback and
                             verify the site recovered (no action: list them)
   audit [site] [--limit N]  the audit log of remediation, newest first
+  store check [FILE]        is the store usable: integrity, schema version, WAL, lock,
+                            space (exit 0 usable, 1 a problem, with what to do)
   schema                    print the JSON Schema of the config file (for editors)
   serve [--http]            start the chat bot: Slack (Socket Mode, or HTTP with --http) when
                             SLACK_BOT_TOKEN is set, else the console chat
@@ -158,6 +161,14 @@ export async function cli(
       }
       return EXIT.ok;
     }
+    case 'store':
+      return storeCommand(
+        rest[0],
+        rest[1],
+        { configFile: configPath(values.config), json: values.json },
+        out,
+        err,
+      );
     case 'schema':
       out.write(
         `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`,

@@ -15,7 +15,7 @@ export function storeAdvice(p: StoreProblem): string {
     case 'not-a-database':
       return `store.path names a file that is not Medic's store: move it aside (Medic then creates a new store), ${elsewhere}`;
     case 'corrupt':
-      return 'stop Medic, run "medic store check" and recover the file (README, "The store")';
+      return 'stop Medic and rebuild the file from what is readable: "medic store check" prints the commands (README, "The store")';
     case 'locked':
       return `another process holds a write lock on it (an open sqlite3 shell, a backup): find it with "fuser -v ${p.path}" and end it`;
     case 'io-error':
