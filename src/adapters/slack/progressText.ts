@@ -9,6 +9,8 @@ export interface ProgressState {
   done: number;
   hosts: Map<string, { total: number; done: number; bad: string[]; failed?: string }>;
   finished?: { status: string; seconds: number };
+  /** Medic stopped before the run could finish. */
+  interrupted?: boolean;
 }
 
 export function newProgress(site: string, playbook: string): ProgressState {
@@ -48,7 +50,9 @@ export function progressText(s: ProgressState): string {
   const playbook = inert(s.playbook, 100);
   const head = s.finished
     ? `:white_check_mark: Diagnosed *${site}* with \`${playbook}\` in ${s.finished.seconds.toFixed(1)} s: ${inert(s.finished.status, 20)}`
-    : `:stethoscope: Diagnosing *${site}* with \`${playbook}\`… ${s.done}/${s.total || '?'} checks`;
+    : s.interrupted
+      ? `:octagonal_sign: Diagnosis of *${site}* with \`${playbook}\` interrupted by shutdown at ${s.done}/${s.total || '?'} checks`
+      : `:stethoscope: Diagnosing *${site}* with \`${playbook}\`… ${s.done}/${s.total || '?'} checks`;
   const lines = [...s.hosts].map(([host, h]) => {
     if (h.failed) return `• *${inert(host, 100)}*: :warning: ${inert(h.failed, 300)}`;
     const mark =
@@ -56,7 +60,9 @@ export function progressText(s: ProgressState): string {
         ? h.bad.length
           ? ':x:'
           : ':heavy_check_mark:'
-        : ':hourglass_flowing_sand:';
+        : s.interrupted
+          ? ':heavy_minus_sign:'
+          : ':hourglass_flowing_sand:';
     const bad = h.bad.length
       ? ` (${h.bad
           .slice(0, 4)

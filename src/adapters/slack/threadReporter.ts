@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { INTERRUPTED } from '../../core/engine/runningDiagnoses.js';
 import type { Reply, ReplySink } from '../../core/model/reply.js';
 import type { Logger } from '../../core/ports.js';
 import { redactSecrets } from '../../core/redact.js';
@@ -115,15 +116,25 @@ export class ThreadReporter {
           if (rendered.clipped) await this.uploadReport(r.site, r.id, renderReportText(r));
           return;
         }
-        default: {
-          const message = replyMessage(reply, this.command);
-          if (message) await this.post(message);
-        }
+        case 'error':
+          // Medic stopped mid-run: the progress message says so instead of counting forever.
+          if (reply.code === INTERRUPTED && this.progress && !this.progress.finished) {
+            this.progress.interrupted = true;
+            await this.editProgress(true);
+          }
+          return await this.postReply(reply);
+        default:
+          return await this.postReply(reply);
       }
     } catch (err) {
       this.logger.error({ err, channel: this.target.channel }, 'Slack call failed');
       if (this.rethrow) throw err;
     }
+  }
+
+  private async postReply(reply: Reply): Promise<void> {
+    const message = replyMessage(reply, this.command);
+    if (message) await this.post(message);
   }
 
   /** The full report as a text file in the thread (files upload v2), secrets redacted. */
