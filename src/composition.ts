@@ -15,8 +15,9 @@ import { ConfigError, loadConfig, yamlPath } from './config/loadConfig.js';
 import { builtinPlaybookDir, loadPlaybooks } from './config/loadPlaybooks.js';
 import { builtinChecks } from './core/checks/builtinChecks.js';
 import { CheckCatalog } from './core/checks/catalog.js';
-import { Conversation } from './core/conversation/conversation.js';
+import { ServingConversation } from './core/conversation/servingConversation.js';
 import { Diagnoser } from './core/engine/diagnoser.js';
+import { StoppableTransports } from './core/engine/stoppableTransports.js';
 import { isStoreError, type StoreProblem } from './core/model/storeProblem.js';
 import type { Playbook } from './core/playbooks/playbook.js';
 import { type Clock, type Logger, type Store, systemClock, type TransportFactory } from './core/ports.js';
@@ -34,7 +35,10 @@ export interface Medic {
   catalog: CheckCatalog;
   playbooks: Map<string, Playbook>;
   diagnoser: Diagnoser;
-  conversation: Conversation;
+  /** Chat: tracks each message until its last reply (shutdown waits for them). */
+  conversation: ServingConversation;
+  /** Every transport opened, for runs and actions: shutdown ends their commands. */
+  transports: StoppableTransports;
   /** Undefined when opened without one (validate, playbooks) or when it could not be opened. */
   store: Store | undefined;
   /** Why there is no store, when it was optional and could not be opened (history is off). */
@@ -84,8 +88,11 @@ export function createMedic(
     opts.store === false
       ? { store: undefined, storeProblem: undefined }
       : openStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath(), opts.store);
+  const transports = new StoppableTransports(
+    (opts.wrapTransports ?? ((t: TransportFactory) => t))(transportFactory(logger)),
+  );
   const deps = {
-    transports: (opts.wrapTransports ?? ((t: TransportFactory) => t))(transportFactory(logger)),
+    transports,
     http: nodeHttpProber,
     containers: dockerEngineFactory(),
     clock: opts.clock ?? systemClock,
@@ -137,7 +144,7 @@ export function createMedic(
   const configuredSchedules = config.schedules.map((e) =>
     scheduleFromConfig(e, deps.clock.now().toISOString()),
   );
-  const conversation = new Conversation(
+  const conversation = new ServingConversation(
     config,
     playbooks,
     diagnoser,
@@ -155,6 +162,7 @@ export function createMedic(
     playbooks,
     diagnoser,
     conversation,
+    transports,
     store,
     storeProblem,
     remediator,

@@ -5,9 +5,10 @@ import { consoleChat } from './adapters/console/consoleChat.js';
 import { consolePoster } from './adapters/console/consolePoster.js';
 import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { storeErrorLines } from './adapters/store/storeAdvice.js';
-import { createMedic } from './composition.js';
+import { createMedic, type Medic } from './composition.js';
 import { isStoreError } from './core/model/storeProblem.js';
-import { systemClock } from './core/ports.js';
+import { type Logger, systemClock } from './core/ports.js';
+import { drainAndStop, type ShutdownParts } from './shutdown.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
 export const exampleConfig = new URL('../examples/medic.yaml', import.meta.url).pathname;
@@ -15,12 +16,15 @@ export const exampleConfig = new URL('../examples/medic.yaml', import.meta.url).
 /**
  * `medic serve` / `npm start`: the Slack bot when SLACK_BOT_TOKEN is set (Socket Mode, or the
  * HTTP receiver with --http), otherwise the console chat, on the configured or example inventory.
+ * SIGTERM or SIGINT drains it (see `drainAndStop`) and exits 0; a second one interrupts at once.
  */
 export async function runServe(flags: { config?: string | undefined; http?: boolean }): Promise<void> {
   const file =
     flags.config ?? process.env.MEDIC_CONFIG ?? (existsSync('medic.yaml') ? 'medic.yaml' : exampleConfig);
   const slack = Boolean(process.env.SLACK_BOT_TOKEN);
   const medic = createMedic(file, { logLevel: process.env.MEDIC_LOG_LEVEL ?? (slack ? 'info' : 'warn') });
+  const signals = watchSignals(medic.logger);
+  const drainMs = medic.config.shutdown.drainSeconds * 1000;
   if (slack) {
     const settings = slackSettings(process.env, medic.config.slack, Boolean(flags.http));
     const bot = createSlackBot(
@@ -39,47 +43,82 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
       medic.scheduled.attach(medic.scheduler, bot.poster);
       await medic.scheduler.start(medic.configuredSchedules);
     }
-    const shutdown = async (signal: string) => {
-      medic.logger.info({ signal }, 'stopping');
-      await medic.scheduler?.stop().catch(() => undefined);
-      // No new clicks or messages, then let what is running finish before the store closes.
-      await bot.stop().catch(() => undefined);
-      await drain(medic);
-      process.exit(0);
-    };
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    return;
+    await signals.first;
+    // No new clicks or messages; what runs finishes (or is interrupted) before the store closes.
+    await drainAndStop(shutdownParts(medic, [() => bot.stop()]), { drainMs, force: signals.second });
+    process.exit(0);
   }
   if (medic.scheduler && medic.scheduled) {
     medic.scheduled.attach(medic.scheduler, consolePoster(process.stdout), 'console');
     await medic.scheduler.start(medic.configuredSchedules);
   }
-  await consoleChat(medic.conversation, {
+  const input = new AbortController();
+  const chat = consoleChat(medic.conversation, {
     input: process.stdin,
     output: process.stdout,
     color: Boolean(process.stdout.isTTY),
     banner: `Medic console — inventory ${file} (sites: ${Object.keys(medic.config.sites).join(', ')})`,
+    signal: input.signal,
   });
-  await medic.scheduler?.stop();
-  await drain(medic);
+  const signalled = await Promise.race([chat.then(() => false), signals.first.then(() => true)]);
+  input.abort();
+  await drainAndStop(shutdownParts(medic, []), { drainMs, force: signals.second });
+  if (signalled) process.exit(0);
 }
 
-/**
- * Wait for remediations and self-healing under way (their audit rows and state changes must
- * land), at most 60 s, then close the store. What did not finish is logged.
- */
-async function drain(medic: ReturnType<typeof createMedic>): Promise<void> {
-  const running = medic.remediator?.inFlight.size ?? 0;
-  if (running) medic.logger.info({ running }, 'waiting for remediations under way');
-  // Self-healing started by schedules is tracked by the remediator too.
-  if (medic.remediator && !(await medic.remediator.drain(60_000))) {
-    medic.logger.warn(
-      { running: medic.remediator.inFlight.size },
-      'stopping with remediations still running; their audit may be incomplete',
-    );
-  }
-  await medic.store?.close();
+/** What shutdown stops, waits for, interrupts and closes, for any mode. */
+function shutdownParts(medic: Medic, intake: Array<() => unknown>): ShutdownParts {
+  const remediator = medic.remediator;
+  return {
+    logger: medic.logger,
+    stopIntake: [() => medic.conversation.stopTaking(), ...intake, () => medic.scheduler?.stop()],
+    work: {
+      conversations: {
+        size: () => medic.conversation.inFlight.size,
+        drain: (ms) => medic.conversation.inFlight.drain(ms),
+      },
+      diagnoses: {
+        size: () => medic.diagnoser.running.size,
+        drain: (ms) => medic.diagnoser.running.drain(ms),
+      },
+      // Approved runs and self-healing (also when a schedule started it).
+      remediations: {
+        size: () => remediator?.inFlight.size ?? 0,
+        drain: (ms) => remediator?.drain(ms) ?? Promise.resolve(true),
+      },
+    },
+    interrupt: async () => (await medic.diagnoser.interrupt()).length,
+    endRemote: () => medic.transports.stop(),
+    close: async () => {
+      await medic.store?.close();
+    },
+  };
+}
+
+/** The first SIGTERM or SIGINT starts the drain; a second one cuts it short. */
+function watchSignals(logger: Logger): { first: Promise<string>; second: Promise<void> } {
+  let first!: (signal: string) => void;
+  let second!: () => void;
+  const out = {
+    first: new Promise<string>((r) => {
+      first = r;
+    }),
+    second: new Promise<void>((r) => {
+      second = r;
+    }),
+  };
+  let seen = 0;
+  const on = (signal: string) => {
+    seen++;
+    if (seen === 1) first(signal);
+    else {
+      logger.warn({ signal }, 'second signal: interrupting what runs now');
+      second();
+    }
+  };
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return out;
 }
 
 // Run when executed, also through npm's bin symlink (node_modules/.bin/medic -> dist/cli.js).

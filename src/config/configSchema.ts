@@ -31,6 +31,11 @@ export const configSchema = inventorySchema
       .object({ path: z.string().min(1).optional() })
       .strict()
       .default({}),
+    /** Stopping (SIGTERM, SIGINT): how long runs and actions under way may take to finish. */
+    shutdown: z
+      .object({ drainSeconds: z.number().int().min(0).max(3600).default(30) })
+      .strict()
+      .default({ drainSeconds: 30 }),
     /** Who approves actions, how recovery is verified, what heals by itself (see README). */
     remediation: remediationPolicySchema.default(remediationPolicySchema.parse({})),
     /** Playbooks run on a cron schedule; they speak only when something changes. */
