@@ -64,6 +64,8 @@ export function createMedic(
     logLevel?: string;
     /** false: none; 'optional': without one when it cannot be opened (`storeProblem` says why). */
     store?: boolean | 'optional';
+    /** Check every page of the store first (serve: a damaged file is refused at start). */
+    verifyStore?: boolean;
     clock?: Clock;
     /** Wraps the transports (benchmarks record what runs); the real ones otherwise. */
     wrapTransports?: (real: TransportFactory) => TransportFactory;
@@ -87,7 +89,7 @@ export function createMedic(
   const { store, storeProblem } =
     opts.store === false
       ? { store: undefined, storeProblem: undefined }
-      : openStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath(), opts.store);
+      : openStore(config.store.path ? resolve(dir, config.store.path) : defaultStorePath(), opts);
   const transports = new StoppableTransports(
     (opts.wrapTransports ?? ((t: TransportFactory) => t))(transportFactory(logger)),
   );
@@ -175,12 +177,13 @@ export function createMedic(
 /** The store, or (when optional) none and the reason it cannot be opened. */
 function openStore(
   path: string,
-  mode: true | 'optional' | undefined,
+  opts: { store?: boolean | 'optional'; verifyStore?: boolean },
 ): { store: SqliteStore | undefined; storeProblem: StoreProblem | undefined } {
   try {
-    return { store: new SqliteStore(path), storeProblem: undefined };
+    return { store: new SqliteStore(path, { verify: opts.verifyStore ?? false }), storeProblem: undefined };
   } catch (err) {
-    if (mode === 'optional' && isStoreError(err)) return { store: undefined, storeProblem: err.problem };
+    if (opts.store === 'optional' && isStoreError(err))
+      return { store: undefined, storeProblem: err.problem };
     throw err;
   }
 }

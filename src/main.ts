@@ -22,7 +22,10 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
   const file =
     flags.config ?? process.env.MEDIC_CONFIG ?? (existsSync('medic.yaml') ? 'medic.yaml' : exampleConfig);
   const slack = Boolean(process.env.SLACK_BOT_TOKEN);
-  const medic = createMedic(file, { logLevel: process.env.MEDIC_LOG_LEVEL ?? (slack ? 'info' : 'warn') });
+  const medic = createMedic(file, {
+    logLevel: process.env.MEDIC_LOG_LEVEL ?? (slack ? 'info' : 'warn'),
+    verifyStore: true,
+  });
   const signals = watchSignals(medic.logger);
   const drainMs = medic.config.shutdown.drainSeconds * 1000;
   if (slack) {

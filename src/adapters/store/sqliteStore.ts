@@ -55,7 +55,8 @@ export class SqliteStore implements Store {
 
   constructor(
     readonly path: string,
-    opts: { busyTimeoutMs?: number } = {},
+    /** `verify`: a quick_check of every page first (serve does, once at start). */
+    opts: { busyTimeoutMs?: number; verify?: boolean } = {},
   ) {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -67,6 +68,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       this.db.pragma('journal_mode = WAL');
       this.migrate();
+      if (opts.verify) this.verify();
       // An existing store on a full disk opens fine, and then loses every report: say so now.
       if (path !== ':memory:' && probeFs(path).freeBytes === 0) {
         throw new StoreError({ kind: 'disk-full', path, detail: 'ENOSPC: no space left on the file system' });
@@ -77,6 +79,16 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       throw this.failure(err);
+    }
+  }
+
+  /** A damaged file is refused now, not found out report by report. */
+  private verify(): void {
+    const found = (this.db.pragma('quick_check(5)') as Array<{ quick_check: string }>).map(
+      (r) => r.quick_check,
+    );
+    if (found.join() !== 'ok') {
+      throw new StoreError({ kind: 'corrupt', path: this.path, detail: `quick_check: ${found.join('; ')}` });
     }
   }
 

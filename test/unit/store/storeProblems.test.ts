@@ -15,7 +15,10 @@ import { type StoreProblem, storeProblemText } from '../../../src/core/model/sto
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'medic-store-')), 'medic.db');
 
-function openError(path: string, opts?: { busyTimeoutMs?: number }): { code: string; message: string } {
+function openError(
+  path: string,
+  opts?: { busyTimeoutMs?: number; verify?: boolean },
+): { code: string; message: string } {
   try {
     new SqliteStore(path, opts);
   } catch (err) {
@@ -90,6 +93,11 @@ describe('the store at start', () => {
     const broken = new SqliteStore(path);
     await expect(broken.history('shop', 200)).rejects.toMatchObject({ code: 'store.corrupt' });
     await broken.close();
+    // serve checks every page at start: the damage is refused before anything relies on it.
+    expect(openError(path, { verify: true })).toEqual({
+      code: 'store.corrupt',
+      message: `the database at ${path} is corrupt`,
+    });
   });
 });
 
