@@ -48,7 +48,7 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
     }
     await signals.first;
     // No new clicks or messages; what runs finishes (or is interrupted) before the store closes.
-    await drainAndStop(shutdownParts(medic, [() => bot.stop()]), { drainMs, force: signals.second });
+    await stop(medic, [() => bot.stop()], drainMs, signals.second);
     process.exit(0);
   }
   if (medic.scheduler && medic.scheduled) {
@@ -65,8 +65,17 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
   });
   const signalled = await Promise.race([chat.then(() => false), signals.first.then(() => true)]);
   input.abort();
-  await drainAndStop(shutdownParts(medic, []), { drainMs, force: signals.second });
+  await stop(medic, [], drainMs, signals.second);
   if (signalled) process.exit(0);
+}
+
+/** Drain and stop; a failure on the way (the store not closing) is logged, the stop goes on. */
+async function stop(medic: Medic, intake: Array<() => unknown>, drainMs: number, force: Promise<void>) {
+  try {
+    await drainAndStop(shutdownParts(medic, intake), { drainMs, force });
+  } catch (err) {
+    medic.logger.error({ err }, 'shutdown did not complete cleanly');
+  }
 }
 
 /** What shutdown stops, waits for, interrupts and closes, for any mode. */
