@@ -18,11 +18,17 @@ export function batchScript(nonce: string, lines: readonly string[]): string {
     `n=${lines.length}; m=${shellQuote(nonce)}`,
     'd=$(mktemp -d 2>/dev/null) || { echo "medic: mktemp failed" >&2; exit 97; }',
     `trap 'rm -rf "$d"' 0`,
-    `trap 'exit 143' TERM HUP INT`,
+    // Hung up (Medic closed the channel): end the steps too. Each is its own `timeout` process
+    // group, out of reach of the signal the script got; sudo relays it to its command.
+    `trap 'for p in "$d"/*.p; do read -r q <"$p" && kill -TERM "$q"; done 2>/dev/null; exit 143' TERM HUP INT`,
     'mkfifo "$d/q" && exec 3<>"$d/q" || { echo "medic: mkfifo failed" >&2; exit 97; }',
     // Times from /proc/uptime with the shell's own read: no process per timestamp (0 where absent).
     'up() { u=0; read -r u _ </proc/uptime 2>/dev/null; u=${u%.*}${u#*.}; }',
-    'r() { i=$1; shift; up; s=$u; "$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null; c=$?; up; echo "$i $c $(((u - s) * 10))" >&3; }',
+    'r() {',
+    '  i=$1; shift; up; s=$u',
+    '  "$@" >"$d/$i.o" 2>"$d/$i.e" </dev/null & echo $! >"$d/$i.p"; wait $!; c=$?',
+    '  up; echo "$i $c $(((u - s) * 10))" >&3',
+    '}',
     ...runs,
     'while [ "$n" -gt 0 ] && read -r i c t <&3; do',
     '  set -- $(wc -c "$d/$i.o" "$d/$i.e")',

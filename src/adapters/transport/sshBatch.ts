@@ -70,12 +70,14 @@ export async function runBatch(link: SshLink, items: BatchItem[]): Promise<{ uns
       const why = r.stderr.split('\n').find((l) => l.trim()) ?? `exit ${r.code}`;
       return { unsupported: why.trim().slice(0, 200) };
     }
-    // The channel ended before some commands answered (Medic's timer fired first, or cut): timed out.
+    // The channel ended before some commands answered: cut with the connection (closed, lost),
+    // or out of time.
     for (const [i, item] of items.entries()) {
       if (done.has(i)) continue;
       done.add(i);
       clearTimeout(timers[i]);
-      item.resolve(timedOut(started));
+      if (link.failure) item.reject(link.failure);
+      else item.resolve(timedOut(started));
     }
     return {};
   } catch (err) {
