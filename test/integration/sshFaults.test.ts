@@ -8,9 +8,12 @@ import { LOCAL_MARGIN_MS } from '../../src/adapters/transport/sshCommand.js';
 import { STALL_GRACE_MS } from '../../src/adapters/transport/sshLink.js';
 import { SshTransport } from '../../src/adapters/transport/sshTransport.js';
 import { argv, script } from '../../src/core/command.js';
-import { type HostConfig, hostSchema } from '../../src/core/model/inventory.js';
+import type { HostConfig } from '../../src/core/model/inventory.js';
 import { silentLogger } from '../../src/core/ports.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
+import { eventually, remoteProcesses, settle, sshConfig } from '../support/sshKit.js';
+
+const remote = (pattern: string) => remoteProcesses(web, pattern);
 
 const fleet = new Fleet();
 let web: FleetHost;
@@ -19,36 +22,12 @@ let cfg: HostConfig;
 beforeAll(async () => {
   await fleet.prepare();
   web = await fleet.startHost('web2'); // needs no other host for its nginx
-  cfg = hostSchema.parse({
-    address: '127.0.0.1',
-    port: web.sshPort,
-    user: 'deploy',
-    privateKeyPath: fleet.privateKeyPath,
-    hostKey: web.fingerprint,
-    sudo: true,
-    maxChannels: 10,
-  });
+  cfg = sshConfig(fleet, web, { maxChannels: 10 });
 });
 afterAll(() => fleet.stop());
 
 const transport = (over: Partial<HostConfig> = {}) =>
   new SshTransport('web2', { ...cfg, ...over }, silentLogger);
-const settle = <T>(p: Promise<T>) =>
-  p.then(
-    (value) => ({ value, at: Date.now() }),
-    (error: unknown) => ({ error: error as { code?: string }, at: Date.now() }),
-  );
-/** The host's processes whose command line matches, as `pgrep -af` lists them. */
-const remote = async (pattern: string) =>
-  (await web.sh(`pgrep -af '${pattern}' | grep -v pgrep || true`)).trim();
-const waitFor = async (what: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await what()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-};
 
 describe('SshTransport under faults', () => {
   it('a command that hangs comes back timed out at its timeout, and its process is gone', async () => {
@@ -69,13 +48,13 @@ describe('SshTransport under faults', () => {
     const t = transport();
     const ac = new AbortController();
     const running = settle(t.exec(argv('sleep', '300'), { timeoutMs: 600_000, signal: ac.signal }));
-    expect(await waitFor(async () => (await remote('sleep 30[0]')) !== '', 5000)).toBe(true);
+    expect(await eventually(async () => (await remote('sleep 30[0]')) !== '', 5000)).toBe(true);
     const t0 = Date.now();
     ac.abort();
     const r = await running;
     expect(r).toMatchObject({ error: { code: 'transport.aborted' } });
     expect(r.at - t0).toBeLessThan(500);
-    expect(await waitFor(async () => (await remote('sleep 30[0]')) === '', 3000)).toBe(true);
+    expect(await eventually(async () => (await remote('sleep 30[0]')) === '', 3000)).toBe(true);
     await t.close();
   });
 
@@ -86,7 +65,7 @@ describe('SshTransport under faults', () => {
     // Through sudo: the remote `timeout` relays the hangup to sudo, which relays it to the command.
     const root = settle(t.exec(argv('sleep', '302'), { timeoutMs: 600_000, privileged: true }));
     const other = settle(t.exec(argv('sleep', '303'), { timeoutMs: 600_000, asUser: 'www-data' }));
-    expect(await waitFor(async () => (await remote('sleep 30[123]')).split('\n').length >= 3, 5000)).toBe(
+    expect(await eventually(async () => (await remote('sleep 30[123]')).split('\n').length >= 3, 5000)).toBe(
       true,
     );
     expect(await web.sh("ps -o user= -C sleep | sort | tr '\\n' ' '")).toBe('deploy root www-data');
@@ -96,7 +75,7 @@ describe('SshTransport under faults', () => {
     for (const r of await Promise.all([mine, root, other])) {
       expect(r).toMatchObject({ error: { code: 'transport.closed' } });
     }
-    expect(await waitFor(async () => (await remote('sleep 30[123]')) === '', 3000)).toBe(true);
+    expect(await eventually(async () => (await remote('sleep 30[123]')) === '', 3000)).toBe(true);
   });
 
   it('a host frozen mid-command: timed out at its timeout, the rest fail fast, nothing hangs', async () => {
@@ -105,7 +84,7 @@ describe('SshTransport under faults', () => {
     const t0 = Date.now();
     const long = settle(t.exec(argv('sleep', '30'), { timeoutMs: 3000 }));
     const other = settle(t.exec(argv('sleep', '20'), { timeoutMs: 10_000 })); // a longer budget, same host
-    expect(await waitFor(async () => (await remote('^sleep [23]0$')).split('\n').length === 2, 5000)).toBe(
+    expect(await eventually(async () => (await remote('^sleep [23]0$')).split('\n').length === 2, 5000)).toBe(
       true,
     );
     await fleet.docker('pause', web.container);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshTransport } from '../../src/adapters/transport/sshTransport.js';
 import { argv, script } from '../../src/core/command.js';
-import { type HostConfig, hostSchema } from '../../src/core/model/inventory.js';
+import type { HostConfig } from '../../src/core/model/inventory.js';
 import { silentLogger } from '../../src/core/ports.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
+import { sshConfig } from '../support/sshKit.js';
 
 const fleet = new Fleet();
 let web: FleetHost;
@@ -16,15 +17,7 @@ beforeAll(async () => {
   await fleet.prepare();
   await fleet.startHost('web2'); // web1's nginx resolves web2 at start
   web = await fleet.startHost('web1');
-  cfg = hostSchema.parse({
-    address: '127.0.0.1',
-    port: web.sshPort,
-    user: 'deploy',
-    privateKeyPath: fleet.privateKeyPath,
-    hostKey: web.fingerprint,
-    sudo: true,
-    maxChannels: 10,
-  });
+  cfg = sshConfig(fleet, web, { maxChannels: 10 });
 });
 afterAll(() => fleet.stop());
 
