@@ -1,11 +1,14 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { MedicError } from '../../core/errors.js';
 import type { HostConfig } from '../../core/model/inventory.js';
 import type { ContainerEngine, ContainerEngineFactory, LogLine, Transport } from '../../core/ports.js';
+import { lazyModule } from '../lazyModule.js';
 import { SshTransport } from '../transport/sshTransport.js';
 import { demuxDockerLogs } from './demuxDockerLogs.js';
+
+const dockerode = lazyModule<typeof Docker>('dockerode');
 
 const API_TIMEOUT_MS = 10_000;
 /** Stop and restart wait up to the container's stop timeout (at most 300 s) first. */
@@ -194,10 +197,16 @@ export function dockerEngineFactory(): ContainerEngineFactory {
       if (transport instanceof SshTransport) {
         const agent = sshSocketAgent(transport, socket);
         const client = (timeout: number) =>
-          new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout } as Docker.DockerOptions);
+          new (dockerode())({
+            protocol: 'http',
+            host: 'docker',
+            port: 80,
+            agent,
+            timeout,
+          } as Docker.DockerOptions);
         return new DockerEngine(name, socket, client(API_TIMEOUT_MS), client(SLOW_TIMEOUT_MS));
       }
-      const client = (timeout: number) => new Docker({ socketPath: socket, timeout });
+      const client = (timeout: number) => new (dockerode())({ socketPath: socket, timeout });
       return new DockerEngine(name, socket, client(API_TIMEOUT_MS), client(SLOW_TIMEOUT_MS));
     },
   };

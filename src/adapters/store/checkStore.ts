@@ -1,9 +1,12 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { StoreProblem } from '../../core/model/storeProblem.js';
+import { lazyModule } from '../lazyModule.js';
 import { classifyStoreError, type FsState, probeFs } from './classifyStoreError.js';
 import { migrations } from './migrations.js';
+
+const sqlite = lazyModule<typeof Database>('better-sqlite3');
 
 /** What `medic store check` found, read without changing the file (no migration, no checkpoint). */
 export interface StoreCheck {
@@ -46,7 +49,7 @@ function walState(path: string, pageSize: number): StoreCheck['wal'] {
 
 /** Can a write transaction start? BEGIN IMMEDIATE then ROLLBACK: nothing is written. */
 function lockState(path: string): StoreCheck['lock'] {
-  const db = new Database(path, { fileMustExist: true });
+  const db = new (sqlite())(path, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 2000');
     db.exec('BEGIN IMMEDIATE');
@@ -89,7 +92,7 @@ export function checkStore(path: string): StoreCheck {
     return check;
   }
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    const db = new (sqlite())(path, { readonly: true, fileMustExist: true });
     try {
       check.schema = {
         version: db.pragma('user_version', { simple: true }) as number,

@@ -1,15 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Report } from '../../core/model/report.js';
 import type { RunRecord } from '../../core/model/runRecord.js';
 import { isStoreError, StoreError } from '../../core/model/storeProblem.js';
 import type { ReportSummary, RunOrigin, Store } from '../../core/ports.js';
+import { lazyModule } from '../lazyModule.js';
 import { classifyStoreError, probeFs } from './classifyStoreError.js';
 import { migrations } from './migrations.js';
 import { SqliteApprovals } from './sqliteApprovals.js';
 import { SqliteRuns } from './sqliteRuns.js';
 import { SqliteSchedules } from './sqliteSchedules.js';
+
+const sqlite = lazyModule<typeof Database>('better-sqlite3');
 
 interface Row {
   id: string;
@@ -60,7 +63,7 @@ export class SqliteStore implements Store {
   ) {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
+      this.db = new (sqlite())(path);
     } catch (err) {
       throw this.failure(err);
     }

@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { homedir } from 'node:os';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
 import { MedicError } from '../../core/errors.js';
 import type { HostConfig } from '../../core/model/inventory.js';
 import type { Logger } from '../../core/ports.js';
+import { lazyModule } from '../lazyModule.js';
 import { sshError } from './sshError.js';
 import { SshLink } from './sshLink.js';
+
+const ssh2 = lazyModule<typeof import('ssh2')>('ssh2');
 
 /** OpenSSH-style fingerprint of a raw host key: `SHA256:` + unpadded base64. */
 export function fingerprint(key: Buffer): string {
@@ -53,7 +56,7 @@ export function connectLink(o: ConnectOptions): Promise<SshLink> {
   }
   let hostKeySeen: string | undefined;
   return new Promise<SshLink>((resolve, reject) => {
-    const client = new Client();
+    const client = new (ssh2().Client)();
     const sock = tcpConnect({ host: cfg.address, port: cfg.port });
     let ready = false;
     // ssh2's readyTimeout covers the handshake; this also covers a silent TCP connect.
