@@ -1,8 +1,8 @@
 /** `medic store check [FILE]`: is the store usable, and what to do when it is not. */
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkStore, type StoreCheck } from './adapters/store/checkStore.js';
+import { defaultStorePath } from './adapters/store/defaultStorePath.js';
 import { storeAdvice } from './adapters/store/storeAdvice.js';
-import { defaultStorePath } from './composition.js';
 import { loadConfig } from './config/loadConfig.js';
 import { storeProblemText } from './core/model/storeProblem.js';
 

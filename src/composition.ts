@@ -7,6 +7,7 @@ import { cronerNextRun } from './adapters/cron/cronerNextRun.js';
 import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
 import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';
 import { pinoLogger } from './adapters/log/pinoLogger.js';
+import { defaultStorePath } from './adapters/store/defaultStorePath.js';
 import { SqliteStore } from './adapters/store/sqliteStore.js';
 import { transportFactory } from './adapters/transport/transportFactory.js';
 import type { MedicConfig } from './config/configSchema.js';
@@ -50,12 +51,6 @@ export interface Medic {
   scheduled: ScheduledDiagnoses | undefined;
   /** The schedules declared in medic.yaml, as the scheduler keeps them. */
   configuredSchedules: Schedule[];
-}
-
-/** Default store file: $MEDIC_STATE_DIR, else $XDG_STATE_HOME/medic, else ~/.local/state/medic. */
-export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.MEDIC_STATE_DIR ?? join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'medic');
-  return join(dir, 'medic.db');
 }
 
 export function createMedic(

@@ -3,7 +3,6 @@ import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
 import { consolePoster } from './adapters/console/consolePoster.js';
-import { createSlackBot, slackSettings } from './adapters/slack/slackBot.js';
 import { storeErrorLines } from './adapters/store/storeAdvice.js';
 import { createMedic, type Medic } from './composition.js';
 import { isStoreError } from './core/model/storeProblem.js';
@@ -29,6 +28,8 @@ export async function runServe(flags: { config?: string | undefined; http?: bool
   const signals = watchSignals(medic.logger);
   const drainMs = medic.config.shutdown.drainSeconds * 1000;
   if (slack) {
+    // Slack's SDK loads only here: the console and every other command never pay for it.
+    const { createSlackBot, slackSettings } = await import('./adapters/slack/slackBot.js');
     const settings = slackSettings(process.env, medic.config.slack, Boolean(flags.http));
     const bot = createSlackBot(
       settings,

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, reportError } from '../../src/cli.js';
+import { cli } from '../../src/cli.js';
+import { reportError } from '../../src/cliErrors.js';
 import { serve } from '../support/serveProcess.js';
 
 const root = process.getuid?.() === 0;

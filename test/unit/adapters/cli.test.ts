@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { cli, reportError } from '../../../src/cli.js';
+import { cli } from '../../../src/cli.js';
+import { reportError } from '../../../src/cliErrors.js';
 
 const example = new URL('../../../examples/medic.yaml', import.meta.url).pathname;
 

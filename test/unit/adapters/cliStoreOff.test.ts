@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, reportError } from '../../../src/cli.js';
+import { cli } from '../../../src/cli.js';
+import { reportError } from '../../../src/cliErrors.js';
 
 const server = createServer((_req, res) => {
   res.writeHead(200).end('hi');
