@@ -48,3 +48,50 @@ export function findCycles(graph: ImportGraph): string[] {
   for (const file of graph.keys()) if (!state.has(file)) visit(file);
   return cycles;
 }
+
+/**
+ * The specifiers a source loads when it is evaluated: static imports and re-exports that are
+ * not type-only (`import type`, or every name marked `type`). Dynamic `import()` is left out.
+ */
+export function loadedAtImport(source: string): string[] {
+  const file = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  for (const node of file.statements) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (!clause.name &&
+            clause.namedBindings !== undefined &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      if (!typeOnly) out.push(node.moduleSpecifier.text);
+    } else if (
+      ts.isExportDeclaration(node) &&
+      !node.isTypeOnly &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      out.push(node.moduleSpecifier.text);
+    }
+  }
+  return out;
+}
+
+/** The packages (non-relative specifiers) loaded, transitively, by importing `entry`. */
+export function packagesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of loadedAtImport(readFileSync(file, 'utf8'))) {
+      if (spec.startsWith('.')) visit(join(dirname(file), spec).replace(/\.js$/, '.ts'));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return packages;
+}
