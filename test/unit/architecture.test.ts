@@ -25,7 +25,7 @@ const importsOf = (file: string) =>
  * scheduler ← conversation. The scheduler may use remediation, never the reverse.
  */
 const layers: Array<{ name: string; holds: RegExp }> = [
-  { name: 'model', holds: /^(model\/|command\.ts$|errors\.ts$|redact\.ts$|ports\.ts$)/ },
+  { name: 'model', holds: /^(model\/|command\.ts$|errors\.ts$|logFailure\.ts$|redact\.ts$|ports\.ts$)/ },
   { name: 'checks', holds: /^(checks|playbooks)\// },
   { name: 'diagnosis', holds: /^diagnosis\// },
   { name: 'engine', holds: /^engine\// },

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { logFailure } from '../../core/logFailure.js';
 import type { Logger } from '../../core/ports.js';
 import type { Actor, RemediationSink, Remediator } from '../../core/remediation/remediator.js';
 import { type Block, escapeMrkdwn } from './blockLimits.js';
@@ -77,7 +78,7 @@ export function registerRemediation(
         else if (kind === 'reject') await deps.remediator.reject(id, actor, sink);
         else await deps.remediator.dryRunPending(id, actor, sink);
       } catch (err) {
-        deps.logger.error({ err }, `remediation ${kind} failed`);
+        logFailure(deps.logger, err, { kind }, `remediation ${kind} failed`);
         await ephemeral(':warning: Medic could not handle that click (details in its log).').catch(
           () => undefined,
         );

@@ -1,6 +1,7 @@
 import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
 import { MedicError } from '../../core/errors.js';
+import { logFailure } from '../../core/logFailure.js';
 import type { Reply } from '../../core/model/reply.js';
 import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
@@ -108,7 +109,8 @@ export function createSlackBot(
     remediation && new SlackDirectory(app.client, remediation.groups, remediation.clock, logger);
   const reporter = (target: ThreadTarget) =>
     new ThreadReporter(app.client, target, throttle, logger, settings.command);
-  const run = (work: Promise<void>) => work.catch((err) => logger.error({ err }, 'Slack handler failed'));
+  const run = (work: Promise<void>) =>
+    work.catch((err) => logFailure(logger, err, {}, 'Slack handler failed'));
 
   // "@medic 502 on shop" anywhere it is invited: answer in the thread of that message.
   app.event('app_mention', async ({ event }) => {
@@ -219,7 +221,8 @@ export function createSlackBot(
 
   let sweep: NodeJS.Timeout | undefined;
   app.error(async (err) => {
-    logger.error({ err }, 'Slack app error');
+    // Bolt wraps what a listener threw: a MedicError inside is an expected refusal, not a crash.
+    logFailure(logger, (err as { original?: unknown }).original ?? err, {}, 'Slack app error');
   });
 
   return {

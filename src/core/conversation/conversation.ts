@@ -1,5 +1,6 @@
 import type { Diagnoser } from '../engine/diagnoser.js';
 import { toSafeError } from '../errors.js';
+import { logFailure } from '../logFailure.js';
 import type { Approvals } from '../model/approvals.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Reply, ReplySink } from '../model/reply.js';
@@ -112,6 +113,7 @@ export class Conversation {
               audit: async (site, detail) => {
                 await this.remediator?.auditSchedule(site, origin.requestedBy ?? origin.trigger, detail);
               },
+              logger: this.logger,
             },
             origin,
           ),
@@ -149,6 +151,7 @@ export class Conversation {
 
   /** Never guess: a picker when several sites match, close names when none does. */
   private siteMiss(match: Exclude<SiteMatch, { type: 'site' }>, query: string, reply: ReplySink) {
+    this.logger.info({ code: `site.${match.type}`, query: query.slice(0, 100) }, 'no single site matches');
     return match.type === 'ambiguous'
       ? reply({ type: 'picker', query, sites: match.sites })
       : reply({
@@ -186,7 +189,7 @@ export class Conversation {
       // Self-healing runs once per diagnosis, reported in the thread that started it.
       if (first && this.remediator) await this.remediator.healer.afterDiagnosis(r, origin, reply);
     } catch (err) {
-      this.logger.error({ err, site }, 'diagnosis failed');
+      logFailure(this.logger, err, { site }, 'diagnosis failed');
       await reply({ type: 'error', ...toSafeError(err, 'diagnose.failed') });
     }
   }

@@ -1,9 +1,10 @@
 import { MedicError, toSafeError } from '../errors.js';
+import { logFailure } from '../logFailure.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Reply } from '../model/reply.js';
 import type { ScheduleChange } from '../model/scheduleNotice.js';
 import type { Playbook } from '../playbooks/playbook.js';
-import type { RunOrigin } from '../ports.js';
+import { type Logger, type RunOrigin, silentLogger } from '../ports.js';
 import { defaultScheduleId, isTimeZone, type Schedule } from '../scheduler/schedule.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Intent } from './parseIntent.js';
@@ -23,10 +24,13 @@ export async function scheduleCommand(
     mayManage: (site: string) => boolean;
     /** Every change is audited. */
     audit: (site: string, detail: Record<string, unknown>) => Promise<void>;
+    /** Refusals (bad words, unknown site) at info with their code; real faults with their stack. */
+    logger?: Logger;
   },
   origin: RunOrigin,
 ): Promise<Reply> {
   const { scheduler } = deps;
+  const logger = deps.logger ?? silentLogger;
   if (!scheduler)
     return { type: 'error', code: 'schedule.off', message: 'schedules need the store; none is open' };
   try {
@@ -34,6 +38,7 @@ export async function scheduleCommand(
       case 'list':
         return list(scheduler);
       case 'bad':
+        logger.info({ code: 'schedule.usage', problem: intent.problem }, 'schedule command refused');
         return {
           type: 'error',
           code: 'schedule.usage',
@@ -113,6 +118,7 @@ export async function scheduleCommand(
       }
     }
   } catch (err) {
+    logFailure(logger, err, { op: intent.op }, 'schedule command refused or failed');
     return { type: 'error', ...toSafeError(err, 'schedule.failed') };
   }
 }

@@ -1,4 +1,5 @@
 import { toSafeError } from '../errors.js';
+import { logFailure } from '../logFailure.js';
 import { afterRun, type RunResult } from './afterRun.js';
 import { DueTimer } from './dueTimer.js';
 import type { SchedulerEvent } from './events.js';
@@ -62,7 +63,7 @@ export class ScheduleFiring {
       return false;
     } catch (err) {
       const safe = toSafeError(err, 'schedule.config');
-      this.deps.logger.error({ err, schedule: entry.schedule.id }, 'schedule cannot run');
+      logFailure(this.deps.logger, err, { schedule: entry.schedule.id }, 'schedule cannot run');
       this.clearNext(entry);
       if (entry.runtime.failedCode !== safe.code)
         await this.deliver(entry, { type: 'run-failed', schedule: entry.schedule, ...safe });
