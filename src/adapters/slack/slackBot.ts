@@ -1,4 +1,3 @@
-import { App, type LogLevel } from '@slack/bolt';
 import type { Conversation } from '../../core/conversation/conversation.js';
 import { MedicError } from '../../core/errors.js';
 import { logFailure } from '../../core/logFailure.js';
@@ -7,6 +6,7 @@ import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
 import type { IncidentOpened, IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { escapeMrkdwn } from './blockLimits.js';
+import { type BoltSettings, createBoltApp } from './boltApp.js';
 import { ChannelThrottle, PRIORITY } from './channelThrottle.js';
 import { registerRemediation } from './remediationListeners.js';
 import { replyMessage } from './replyBlocks.js';
@@ -14,15 +14,11 @@ import { scheduleMessage } from './scheduleBlocks.js';
 import { SlackDirectory } from './slackDirectory.js';
 import { ThreadReporter, type ThreadTarget } from './threadReporter.js';
 
-export interface SlackSettings {
-  botToken: string;
+export interface SlackSettings extends BoltSettings {
   /** Socket Mode (default): no public URL needed. */
   appToken?: string | undefined;
   /** HTTP mode: requests are verified with it (v0 HMAC-SHA256, 5-minute window). */
   signingSecret?: string | undefined;
-  mode: 'socket' | 'http';
-  port: number;
-  apiUrl?: string | undefined;
   channels: string[];
   command: string;
   /** Skip auth.test at start (both or neither). */
@@ -56,20 +52,6 @@ export function slackSettings(
   };
 }
 
-const boltLogger = (logger: Logger, onWarn: (message: string) => void = () => {}) => ({
-  debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
-  info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
-  warn: (...m: unknown[]) => {
-    const text = m.map(String).join(' ');
-    logger.warn({ bolt: text });
-    onWarn(text);
-  },
-  error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),
-  setLevel: (_l: LogLevel) => {},
-  getLevel: () => 'info' as LogLevel,
-  setName: (_n: string) => {},
-});
-
 /** The Slack chat adapter: Bolt listeners feeding the conversation core, replies per thread. */
 export interface SlackRemediation {
   remediator: Remediator;
@@ -92,18 +74,7 @@ export function createSlackBot(
       .auditRejectedRequest(reason)
       .catch((err) => logger.error({ err }, 'audit failed'));
   };
-  const app = new App({
-    token: settings.botToken,
-    logger: boltLogger(logger, rejected),
-    ...(settings.botId && settings.botUserId ? { botId: settings.botId, botUserId: settings.botUserId } : {}),
-    clientOptions: {
-      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.replace(/\/?$/, '/') } : {}),
-      retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 5000 },
-    },
-    ...(settings.mode === 'socket'
-      ? { socketMode: true, appToken: settings.appToken }
-      : { signingSecret: settings.signingSecret, port: settings.port }),
-  });
+  const app = createBoltApp(settings, logger, rejected);
   const throttle = new ChannelThrottle(settings.throttleMs ?? 1000);
   const directory =
     remediation && new SlackDirectory(app.client, remediation.groups, remediation.clock, logger);
