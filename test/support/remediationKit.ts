@@ -4,6 +4,7 @@ import { toShell } from '../../src/core/command.js';
 import type { AuditEntry, AuditInput } from '../../src/core/model/audit.js';
 import type { Report } from '../../src/core/model/report.js';
 import type { ExecResult, ReportSummary, Store, Transport, TransportFactory } from '../../src/core/ports.js';
+import type { PostedMessage } from '../../src/core/remediation/buttonPlace.js';
 import type {
   HealKey,
   PendingRecord,
@@ -15,6 +16,16 @@ export class MemoryRemediationStore implements RemediationStore {
   readonly log: AuditEntry[] = [];
   readonly runs: Array<HealKey & { at: string }> = [];
   readonly breakers = new Map<string, { openedAt: string; reason: string }>();
+  /** Pending id → the messages that carry its buttons. */
+  readonly messages = new Map<string, PostedMessage[]>();
+  async bindMessage(pendingId: string, m: PostedMessage) {
+    const list = this.messages.get(pendingId) ?? [];
+    if (!list.some((x) => x.channel === m.channel && x.ts === m.ts)) list.push({ ...m });
+    this.messages.set(pendingId, list);
+  }
+  async postedMessages(pendingId: string) {
+    return structuredClone(this.messages.get(pendingId) ?? []);
+  }
   async createPending(p: PendingRecord) {
     this.pending.set(p.id, structuredClone(p));
   }

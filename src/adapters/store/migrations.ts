@@ -1,3 +1,4 @@
+import { pendingMessagesMigration } from './pendingMessagesMigration.js';
 import { runsMigration } from './runsMigration.js';
 import { schedulerLeaseMigration } from './schedulerLeaseMigration.js';
 import { schedulesMigration } from './schedulesMigration.js';
@@ -63,4 +64,5 @@ export const migrations: readonly string[] = [
   schedulesMigration,
   schedulerLeaseMigration,
   runsMigration,
+  pendingMessagesMigration,
 ];

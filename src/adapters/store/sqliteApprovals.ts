@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditInput } from '../../core/model/audit.js';
+import type { PostedMessage } from '../../core/remediation/buttonPlace.js';
 import type { HealKey, PendingRecord, RemediationStore } from '../../core/remediation/remediationStore.js';
+import { SqlitePendingMessages } from './sqlitePendingMessages.js';
 
 export type { AuditEntry } from '../../core/model/audit.js';
 
@@ -41,7 +43,19 @@ function fromRow(r: PendingRow): PendingRecord {
  * exactly one wins, also across processes.
  */
 export class SqliteApprovals implements RemediationStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly messages: SqlitePendingMessages;
+
+  constructor(private readonly db: Database.Database) {
+    this.messages = new SqlitePendingMessages(db);
+  }
+
+  async bindMessage(pendingId: string, message: PostedMessage): Promise<void> {
+    this.messages.bind(pendingId, message);
+  }
+
+  async postedMessages(pendingId: string): Promise<PostedMessage[]> {
+    return this.messages.of(pendingId);
+  }
 
   async createPending(p: PendingRecord): Promise<void> {
     this.db

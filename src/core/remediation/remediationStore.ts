@@ -1,6 +1,7 @@
 import type { ProposedAction } from '../model/action.js';
 import type { AuditEntry, AuditInput } from '../model/audit.js';
 import type { PendingApproval } from './approvalPolicy.js';
+import type { PostedMessage } from './buttonPlace.js';
 
 /** A pending action as stored server-side: everything a click needs, nothing from the click. */
 export interface PendingRecord extends PendingApproval {
@@ -37,6 +38,10 @@ export interface RemediationStore {
     actor: string,
     at: string,
   ): Promise<boolean>;
+  /** Record a message that carries the buttons of a pending action (clicks count only there). */
+  bindMessage(pendingId: string, message: PostedMessage): Promise<void>;
+  /** The messages recorded for a pending action, oldest first. */
+  postedMessages(pendingId: string): Promise<PostedMessage[]>;
   /** Still pending but past their expiry. */
   pendingDue(now: string): Promise<PendingRecord[]>;
   audit(e: AuditInput): Promise<void>;

@@ -5,22 +5,20 @@ import type { Report } from '../model/report.js';
 import type { RunOrigin } from '../ports.js';
 import { ActionPlanner } from './actionPlanner.js';
 import { ActionRunner, type RemediationSink } from './actionRunner.js';
+import type { Actor } from './actor.js';
 import { approverRules, decideApproval } from './approvalPolicy.js';
+import type { PostedMessage } from './buttonPlace.js';
 import { expirePending } from './expirePending.js';
 import { InFlight } from './inFlight.js';
 import { proposeActions } from './proposeActions.js';
+import { findPending, refuse } from './refusals.js';
 import type { PendingRecord } from './remediationStore.js';
 import type { RemediatorDeps } from './remediatorDeps.js';
 import { runByOperator } from './runByOperator.js';
 import { SelfHealer } from './selfHealer.js';
 
 export type { RemediationSink } from './actionRunner.js';
-
-/** Who clicked: a chat user id and the user groups they belong to (resolved by the adapter). */
-export interface Actor {
-  userId: string;
-  groups: readonly string[];
-}
+export type { Actor } from './actor.js';
 
 /**
  * Turns proposed actions into pending approvals, decides clicks against the policy, runs what
@@ -51,6 +49,11 @@ export class Remediator {
   /** Store one pending approval per executable action of a report; returns their opaque ids. */
   propose(report: Report, origin: RunOrigin): Promise<Approvals> {
     return proposeActions(this.deps, this.planner, report, origin);
+  }
+
+  /** Record where the buttons of pending actions were posted (a report in a thread). */
+  async bindMessage(pendingIds: readonly string[], message: PostedMessage): Promise<void> {
+    for (const id of pendingIds) await this.deps.store.bindMessage(id, message);
   }
 
   /** A click on "approve": decide, claim (exactly once), run, verify. Refusals change nothing. */
@@ -241,27 +244,12 @@ export class Remediator {
     return report ? { reportId: report.id, actionIds: report.actions.map((a) => a.id) } : undefined;
   }
 
-  /** The stored pending action of a button, or a refusal (audited) when there is none. */
-  private async find(
-    pendingId: string,
-    actor: Actor,
-    sink: RemediationSink,
-  ): Promise<PendingRecord | undefined> {
-    const pending = await this.deps.store.getPending(pendingId);
-    if (!pending) {
-      await this.refuse(
-        undefined,
-        pendingId,
-        actor,
-        'unknown-action',
-        'this button is not a pending action of Medic',
-        sink,
-      );
-    }
-    return pending;
+  /** The stored pending action of a button, or a refusal (audited) when there is none or the click is misplaced. */
+  private find(pendingId: string, actor: Actor, sink: RemediationSink): Promise<PendingRecord | undefined> {
+    return findPending(this.deps, pendingId, actor, sink);
   }
 
-  private async refuse(
+  private refuse(
     pending: PendingRecord | undefined,
     pendingId: string,
     actor: Actor,
@@ -269,17 +257,6 @@ export class Remediator {
     message: string,
     sink: RemediationSink,
   ): Promise<void> {
-    await this.audit({
-      site: pending?.site ?? '-',
-      pendingId: pending ? pendingId : null,
-      event: 'refused',
-      actor: actor.userId,
-      detail: { code, ...(pending ? { action: pending.actionId } : { value: pendingId.slice(0, 100) }) },
-    });
-    this.deps.logger.info(
-      { code, actor: actor.userId, pending: pendingId.slice(0, 100) },
-      'remediation refused',
-    );
-    await sink({ type: 'remediation-refused', code, message });
+    return refuse(this.deps, { pending, pendingId, actor, code, message, sink });
   }
 }
