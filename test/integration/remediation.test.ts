@@ -183,8 +183,8 @@ describe('the misuse matrix: nothing runs, the audit records the refusal', () =>
   });
 
   it('a double click (two approvers at once) runs it once; a replayed payload is refused', async () => {
-    const a = buttonClick('medic_approve_0', pending, fake.responseUrl('m5'), ts, 'C1', 'U9');
-    const b = buttonClick('medic_approve_0', pending, fake.responseUrl('m6'), ts, 'C1', 'U8');
+    const a = bot.clickBody('medic_approve_0', pending, 'U9', ts, 'm5');
+    const b = bot.clickBody('medic_approve_0', pending, 'U8', ts, 'm6');
     await Promise.all([bot.send(a), bot.send(b)]);
     await fake.waitFor(() => texts(ts).find((t) => t.includes('*shop recovered* in')), 90_000);
     expect(await bot.send(a)).toBe(200); // replay of a signed, still-fresh payload

@@ -64,21 +64,31 @@ export function buttonClick(
   actionId: string,
   value: string,
   responseUrl: string,
+  /** The thread the clicked message is in (or the clicked message itself, when `message` is not given). */
   messageTs: string,
   channel = 'C1',
   user = 'U2',
   /** The clicked message as Slack sends it (its own ts and blocks) and the button's block. */
   message?: { ts: string; blocks: unknown[]; blockId: string },
+  /** The workspace Slack says the click came from. */
+  team = 'T1',
 ): string {
+  const ts = message?.ts ?? messageTs;
   const payload = {
     type: 'block_actions',
-    team: { id: 'T1' },
-    user: { id: user },
+    team: { id: team },
+    user: { id: user, team_id: team },
     api_app_id: 'A1',
-    container: { type: 'message', message_ts: messageTs, channel_id: channel },
+    container: {
+      type: 'message',
+      message_ts: ts,
+      channel_id: channel,
+      is_ephemeral: false,
+      thread_ts: messageTs,
+    },
     channel: { id: channel },
     message: {
-      ts: message?.ts ?? messageTs,
+      ts,
       thread_ts: messageTs,
       text: 'x',
       ...(message ? { blocks: message.blocks } : {}),

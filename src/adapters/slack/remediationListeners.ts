@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { logFailure } from '../../core/logFailure.js';
 import type { Logger } from '../../core/ports.js';
+import type { ClickPlace } from '../../core/remediation/buttonPlace.js';
 import type { Actor, RemediationSink, Remediator } from '../../core/remediation/remediator.js';
 import { type Block, escapeMrkdwn } from './blockLimits.js';
 import { remediationMessage } from './remediationBlocks.js';
@@ -24,6 +25,8 @@ export function registerRemediation(
     /** chat.update of the report message (spaced like every other call to the channel). */
     update: (channel: string, ts: string, text: string, blocks: Block[]) => Promise<void>;
     logger: Logger;
+    /** The workspace Medic is installed in (known once started). */
+    installedTeam: () => string | undefined;
   },
 ): void {
   const handle = (kind: Kind) =>
@@ -72,7 +75,11 @@ export function registerRemediation(
         await thread(reply);
       };
       try {
-        const actor: Actor = { userId: body.user.id, groups: await deps.directory.groupsOf(body.user.id) };
+        const actor: Actor = {
+          userId: body.user.id,
+          groups: await deps.directory.groupsOf(body.user.id),
+          click: clickPlace(body, deps.installedTeam()),
+        };
         const id = action.value ?? '';
         if (kind === 'approve') await deps.remediator.approve(id, actor, sink);
         else if (kind === 'reject') await deps.remediator.reject(id, actor, sink);
@@ -87,4 +94,30 @@ export function registerRemediation(
   handle('approve');
   handle('dryrun');
   handle('reject');
+}
+
+/**
+ * Where a click came from, as the payload says. Slack names the channel and the message twice
+ * (`channel`/`container.channel_id`, `message.ts`/`container.message_ts`): when the two
+ * disagree the place is unknown, and the click is refused.
+ */
+function clickPlace(
+  body: {
+    team: { id: string } | null;
+    user: { team_id?: string };
+    channel?: { id: string };
+    container?: Record<string, unknown>;
+    message?: Record<string, unknown>;
+  },
+  installedTeam: string | undefined,
+): ClickPlace {
+  const one = (a: unknown, b: unknown) =>
+    a !== undefined && b !== undefined && a !== b ? undefined : ((a ?? b) as string | undefined);
+  return {
+    team: body.team?.id ?? body.user.team_id,
+    installedTeam,
+    channel: one(body.channel?.id, body.container?.channel_id),
+    messageTs: one(body.message?.ts, body.container?.message_ts),
+    threadTs: one(body.message?.thread_ts, body.container?.thread_ts),
+  };
 }

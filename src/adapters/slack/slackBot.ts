@@ -1,8 +1,10 @@
 import type { Conversation } from '../../core/conversation/conversation.js';
 import { MedicError } from '../../core/errors.js';
 import { logFailure } from '../../core/logFailure.js';
+import type { Approvals } from '../../core/model/approvals.js';
 import type { Reply } from '../../core/model/reply.js';
 import type { Clock, Logger, RunOrigin } from '../../core/ports.js';
+import type { PostedMessage } from '../../core/remediation/buttonPlace.js';
 import type { Remediator } from '../../core/remediation/remediator.js';
 import type { IncidentOpened, IncidentPoster } from '../../core/scheduler/scheduledDiagnoses.js';
 import { escapeMrkdwn } from './blockLimits.js';
@@ -24,6 +26,8 @@ export interface SlackSettings extends BoltSettings {
   /** Skip auth.test at start (both or neither). */
   botId?: string | undefined;
   botUserId?: string | undefined;
+  /** The workspace Medic is installed in ($SLACK_TEAM_ID); else auth.test says it at start. */
+  teamId?: string | undefined;
   /** Minimum spacing of calls per channel (Slack: about one message per second). */
   throttleMs?: number;
 }
@@ -49,6 +53,7 @@ export function slackSettings(
     apiUrl: env.SLACK_API_URL ?? config.apiUrl,
     channels: config.channels,
     command: config.command,
+    teamId: env.SLACK_TEAM_ID,
   };
 }
 
@@ -78,8 +83,17 @@ export function createSlackBot(
   const throttle = new ChannelThrottle(settings.throttleMs ?? 1000);
   const directory =
     remediation && new SlackDirectory(app.client, remediation.groups, remediation.clock, logger);
-  const reporter = (target: ThreadTarget) =>
-    new ThreadReporter(app.client, target, throttle, logger, settings.command);
+  // Clicks count only from the installing workspace, on a message that carries their buttons.
+  let installedTeam = settings.teamId;
+  const onButtons = remediation
+    ? (approvals: Approvals, posted: PostedMessage) =>
+        remediation.remediator.bindMessage(
+          Object.values(approvals).map((a) => a.id),
+          posted,
+        )
+    : undefined;
+  const reporter = (target: ThreadTarget, rethrow = false) =>
+    new ThreadReporter(app.client, target, throttle, logger, settings.command, rethrow, onButtons);
   const run = (work: Promise<void>) =>
     work.catch((err) => logFailure(logger, err, {}, 'Slack handler failed'));
 
@@ -187,6 +201,7 @@ export function createSlackBot(
         );
       },
       logger,
+      installedTeam: () => installedTeam,
     });
   }
 
@@ -199,6 +214,7 @@ export function createSlackBot(
   return {
     app,
     async start(): Promise<void> {
+      if (remediation && !installedTeam) installedTeam = await teamOf(app);
       if (settings.mode === 'http') await app.start(settings.port);
       else await app.start();
       // Pending approvals past their expiry are marked expired (and audited) once a minute.
@@ -218,14 +234,7 @@ export function createSlackBot(
       },
       // Rethrowing: a failed post leaves the incident's notice pending, and it is sent again.
       sink: (thread: { channel: string; ts: string }) =>
-        new ThreadReporter(
-          app.client,
-          { channel: thread.channel, threadTs: thread.ts },
-          throttle,
-          logger,
-          settings.command,
-          true,
-        ).sink,
+        reporter({ channel: thread.channel, threadTs: thread.ts }, true).sink,
       async notice(channel: string, reply: Reply) {
         const message = replyMessage(reply, settings.command);
         if (!message) return;
@@ -249,6 +258,17 @@ export function createSlackBot(
       await app.stop();
     },
   };
+}
+
+/** The workspace the bot token belongs to (auth.test); Medic does not serve clicks without it. */
+async function teamOf(app: ReturnType<typeof createBoltApp>): Promise<string> {
+  const auth = await app.client.auth.test().catch((err: unknown) => {
+    throw new MedicError('slack.auth', 'auth.test failed: cannot tell which workspace Medic is in', {
+      cause: err,
+    });
+  });
+  if (!auth.team_id) throw new MedicError('slack.auth', 'auth.test named no workspace (team_id)');
+  return auth.team_id;
 }
 
 /** Escaped slash-command text as people typed it: `<#C1|ops>` → `#ops`, `<@U1|ann>` → `@ann`. */

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { INTERRUPTED } from '../../core/engine/runningDiagnoses.js';
+import type { Approvals } from '../../core/model/approvals.js';
 import type { Reply, ReplySink } from '../../core/model/reply.js';
 import type { Logger } from '../../core/ports.js';
 import { redactSecrets } from '../../core/redact.js';
@@ -34,6 +35,11 @@ export class ThreadReporter {
     private readonly command = '/medic',
     /** Scheduled incidents: a failed post is rethrown so the scheduler retries the notice. */
     private readonly rethrow = false,
+    /** Told where a report with buttons was posted: clicks count only on that message. */
+    private readonly onButtons?: (
+      approvals: Approvals,
+      posted: { channel: string; ts: string; threadTs?: string },
+    ) => Promise<void>,
   ) {}
 
   readonly sink: ReplySink = (reply) => this.handle(reply);
@@ -112,7 +118,12 @@ export class ThreadReporter {
                 },
               ]
             : [];
-          await this.post({ text: rendered.text, blocks: [...joined, ...rendered.blocks].slice(0, 50) });
+          const posted = await this.post({
+            text: rendered.text,
+            blocks: [...joined, ...rendered.blocks].slice(0, 50),
+          });
+          if (reply.approvals && Object.keys(reply.approvals).length > 0 && posted.ts)
+            await this.recordButtons(reply.approvals, posted.ts);
           if (rendered.clipped) await this.uploadReport(r.site, r.id, renderReportText(r));
           return;
         }
@@ -135,6 +146,14 @@ export class ThreadReporter {
   private async postReply(reply: Reply): Promise<void> {
     const message = replyMessage(reply, this.command);
     if (message) await this.post(message);
+  }
+
+  private async recordButtons(approvals: Approvals, ts: string): Promise<void> {
+    const { channel, threadTs } = this.target;
+    await this.onButtons?.(approvals, { channel, ts, ...(threadTs ? { threadTs } : {}) }).catch((err) => {
+      // The report is posted; with no message recorded, clicks count in the thread it was proposed for.
+      this.logger.error({ err, channel }, 'could not record where the buttons were posted');
+    });
   }
 
   /** The full report as a text file in the thread (files upload v2), secrets redacted. */
