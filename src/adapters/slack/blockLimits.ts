@@ -1,3 +1,5 @@
+import { stripControls } from '../console/safeText.js';
+
 /** Block Kit limits (api.slack.com/reference/block-kit). */
 export const LIMITS = {
   blocks: 50,
@@ -15,9 +17,12 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** Escape the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Escape the three characters Slack's mrkdwn treats as control characters, after removing
+ * terminal escape sequences and control characters (newlines stay, tabs become spaces).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return stripControls(text, true).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** A code block of lines that fits one section: lines dropped from the end, with a count. */

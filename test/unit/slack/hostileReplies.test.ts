@@ -1,7 +1,8 @@
 /**
  * Every Reply kind through the Slack thread reporter (the path every reply takes into a thread:
  * progress, reports, and replyMessage for the rest) with hostile text in every string. Nothing
- * the text says may come out as a live ping, channel link or link, and Block Kit limits hold.
+ * the text says may come out as a live ping, channel link or link or carry control characters,
+ * and Block Kit limits hold.
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../src/adapters/slack/blockLimits.js';
@@ -10,6 +11,9 @@ import { type SlackClient, ThreadReporter } from '../../../src/adapters/slack/th
 import type { Reply } from '../../../src/core/model/reply.js';
 import type { Logger } from '../../../src/core/ports.js';
 import { everyReply, hostileReplies, hostileStrings, markup } from '../../support/hostileReplies.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 // biome-ignore lint/suspicious/noExplicitAny: walking arbitrary Block Kit JSON
 type Json = any;
@@ -120,6 +124,8 @@ describe('hostile text through every Slack reply', () => {
           for (const t of mrkdwnTexts(call)) {
             // Every `<` Medic means is escaped or a mention of an id Slack gave; none here.
             expect.soft(t, `${kind} ${call.method}`).not.toMatch(/</);
+            // No terminal escapes, NUL, CR or bidi overrides from the text either.
+            expect.soft(t, `${kind} ${call.method}`).not.toMatch(control);
           }
           expect.soft(limitProblems(call), `${kind} ${call.method}`).toEqual([]);
         }
