@@ -87,7 +87,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   // Back to a healthy fleet, with an empty error log: the next scenario is a fresh incident.
-  await fleet.docker('unpause', web3.container).catch(() => '');
+  await web3.thaw();
   await web1.sh(
     'pkill -x curl; rm -f /srv/data/fill /var/www/shop/slow.php;' +
       ' cp /etc/php/8.2/fpm/pool.d/www.conf.orig /etc/php/8.2/fpm/pool.d/www.conf; systemctl reset-failed php8.2-fpm;' +
@@ -188,7 +188,7 @@ describe('medic diagnose against real fleet hosts', () => {
   });
 
   it('a host that is down (hung, no SSH banner): host-unreachable, report not held up', async () => {
-    await fleet.docker('pause', web3.container);
+    await web3.freeze();
     const t0 = Date.now();
     const r = await diagnose('blog');
     const took = Date.now() - t0;

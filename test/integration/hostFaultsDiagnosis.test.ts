@@ -1,5 +1,5 @@
 /**
- * `medic diagnose --json` of a host in trouble. One that freezes (`docker pause`) while its checks
+ * `medic diagnose --json` of a host in trouble. One that freezes (`freeze()`) while its checks
  * run: the report comes back within the host's command timeout plus a few seconds, every check
  * that did not get its answer is an error (never ok), and Medic exits instead of waiting for the
  * host. One whose sshd allows a single session (`MaxSessions 1`): the checks that never got a
@@ -62,7 +62,7 @@ it('a host frozen mid-run: the report within the command timeout plus a few seco
   const run = diagnose();
   try {
     await web.waitFor('test -e /run/ss-started', 20_000);
-    await fleet.docker('pause', web.container);
+    await web.freeze();
     const pausedAt = Date.now();
     const { report, exitedAt } = await run.done;
     expect(exitedAt - pausedAt).toBeLessThan(10_000 + 5000);
@@ -75,7 +75,7 @@ it('a host frozen mid-run: the report within the command timeout plus a few seco
       if (c.durationMs > 10_000) expect(c.status, JSON.stringify(c)).toMatch(/error|skipped/);
   } finally {
     run.child.kill('SIGKILL');
-    await fleet.docker('unpause', web.container).catch(() => '');
+    await web.thaw();
   }
 }, 60_000);
 

@@ -138,7 +138,7 @@ describe('a scheduled 502 triage that speaks only on change', () => {
 
   it('the host itself goes down (frozen: no SSH banner, no HTTP answer) and comes back', async () => {
     const before = roots().length;
-    await fleet.docker('pause', web1.container);
+    await web1.freeze();
     let rootTs = '';
     try {
       const root = await fake.waitFor(() => roots()[before], 60_000);
@@ -150,7 +150,7 @@ describe('a scheduled 502 triage that speaks only on change', () => {
       );
       expect(JSON.stringify(report.args.blocks)).toContain('`host-unreachable`');
     } finally {
-      await fleet.docker('unpause', web1.container);
+      await web1.thaw();
     }
     const back = await fake.waitFor(
       () => posts().find((c) => c.args.thread_ts === rootTs && String(c.args.text).includes('recovered')),

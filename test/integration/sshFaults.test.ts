@@ -1,6 +1,6 @@
 /**
  * The SSH transport under faults, against a real sshd on a fleet host: a host frozen mid-command
- * (`docker pause`), a command that hangs, remote processes hung up when Medic closes their
+ * (`freeze()`), a command that hangs, remote processes hung up when Medic closes their
  * channel, and sshd refusing channels (`MaxSessions 1`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('SshTransport under faults', () => {
     expect(await eventually(async () => (await remote('^sleep [23]0$')).split('\n').length === 2, 5000)).toBe(
       true,
     );
-    await fleet.docker('pause', web.container);
+    await web.freeze();
     try {
       // Sent to the frozen host: its channel open is never answered.
       const later = settle(t.exec(argv('true'), { timeoutMs: 10_000 }));
@@ -112,7 +112,7 @@ describe('SshTransport under faults', () => {
       });
       expect(Date.now() - t1).toBeLessThan(100);
     } finally {
-      await fleet.docker('unpause', web.container);
+      await web.thaw();
     }
     await t.close();
     const fresh = transport();

@@ -205,6 +205,36 @@ export class FleetHost {
     this.fingerprint = fp.split(' ')[1] as string;
   }
 
+  /**
+   * Freeze the host: no process runs, the kernel still completes TCP handshakes, as on a host
+   * stuck in swap or a hung hypervisor. `docker pause` first; the freezer may fail to freeze a
+   * container in the middle of forks ("unable to freeze"), so try again, then stop every process
+   * but init instead (sshd, nginx and the running commands: nothing answers).
+   */
+  async freeze(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      try {
+        await this.fleet.docker('pause', this.container);
+        this.frozenBy = 'pause';
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await this.fleet.docker('exec', this.container, 'kill', '-s', 'STOP', '--', '-1');
+    this.frozenBy = 'sigstop';
+  }
+
+  /** Undo `freeze()` (a no-op when the host is not frozen). */
+  async thaw(): Promise<void> {
+    const by = this.frozenBy;
+    this.frozenBy = undefined;
+    if (by === 'pause') await this.fleet.docker('unpause', this.container).catch(() => '');
+    if (by === 'sigstop') await this.fleet.docker('exec', this.container, 'kill', '-s', 'CONT', '--', '-1');
+  }
+
+  private frozenBy: 'pause' | 'sigstop' | undefined;
+
   /** Run a shell script inside the host as root. */
   async sh(script: string): Promise<string> {
     return this.fleet.docker('exec', this.container, 'sh', '-c', script);
