@@ -10,6 +10,8 @@ export interface BatchItem {
   /** Its command line with a remote `timeout` of `timeoutMs`. */
   line: string;
   timeoutMs: number;
+  /** When its budget ends (epoch ms), counted from when it was asked for. */
+  deadline: number;
   resolve(r: ExecResult): void;
   reject(err: unknown): void;
 }
@@ -22,19 +24,27 @@ const MAX_BATCH_OUTPUT = 32 * 1024 * 1024;
  * soon as its frame arrives. Medic's own timer still holds each command to its budget. Returns
  * `unsupported` (with why) when the host could not run the script at all — no POSIX shell, a
  * `ForceCommand` that refuses it — and delivered nothing: the caller then runs them one channel
- * each. A transport failure rejects the commands still waiting.
+ * each. A transport failure rejects the commands still waiting. `held` is a channel slot the
+ * caller already holds.
  */
-export async function runBatch(link: SshLink, items: BatchItem[]): Promise<{ unsupported?: string }> {
+export async function runBatch(
+  link: SshLink,
+  items: BatchItem[],
+  held?: () => void,
+): Promise<{ unsupported?: string }> {
   const started = Date.now();
   const nonce = randomBytes(8).toString('hex');
   const reader = new FrameReader(nonce);
   const done = new Set<number>();
   const timers = items.map((item, i) =>
-    setTimeout(() => {
-      if (done.has(i)) return;
-      done.add(i);
-      item.resolve(timedOut(started));
-    }, item.timeoutMs + LOCAL_MARGIN_MS),
+    setTimeout(
+      () => {
+        if (done.has(i)) return;
+        done.add(i);
+        item.resolve(timedOut(started));
+      },
+      item.deadline - started + LOCAL_MARGIN_MS,
+    ),
   );
   const deliver = (chunk: Buffer) => {
     for (const f of reader.push(chunk)) {
@@ -52,7 +62,7 @@ export async function runBatch(link: SshLink, items: BatchItem[]): Promise<{ uns
       });
     }
   };
-  const budget = Math.max(...items.map((i) => i.timeoutMs)) + 2000;
+  const budget = Math.max(...items.map((i) => i.deadline)) - started + 2000;
   const text = batchScript(
     nonce,
     items.map((i) => i.line),
@@ -64,6 +74,7 @@ export async function runBatch(link: SshLink, items: BatchItem[]): Promise<{ uns
       deadline: started + budget,
       onData: deliver,
       maxOutput: MAX_BATCH_OUTPUT,
+      held,
     });
     if (done.size === 0 && !r.timedOut && r.code !== 0) {
       for (const t of timers) clearTimeout(t);

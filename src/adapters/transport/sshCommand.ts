@@ -24,6 +24,8 @@ export interface CommandPlan {
   onData?: (chunk: Buffer) => void;
   /** Cap on the output kept (default 4 MiB). */
   maxOutput?: number;
+  /** A channel slot the caller already holds: the first attempt uses it instead of waiting. */
+  held?: (() => void) | undefined;
 }
 
 /** Output of one channel, capped, and the result it makes. */
@@ -81,9 +83,13 @@ export async function runCommand(link: SshLink, plan: CommandPlan): Promise<Exec
   const started = Date.now();
   let refusals = 0;
   for (let attempt = 0; ; attempt++) {
-    if (link.failure) throw link.failure;
+    const held = attempt === 0 ? plan.held : undefined;
+    if (link.failure) {
+      held?.();
+      throw link.failure;
+    }
     if (refusals > 0 && Date.now() >= plan.deadline) throw refused(link, plan);
-    const release = await link.gate.acquire(plan.deadline, plan.signal);
+    const release = held ?? (await link.gate.acquire(plan.deadline, plan.signal));
     if (link.failure) {
       release?.();
       throw link.failure;

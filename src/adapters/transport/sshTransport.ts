@@ -64,7 +64,8 @@ export class SshTransport implements Transport {
       commandLine(cmd, { ...opts, timeoutMs: remoteMs, asUser, sudo: this.cfg.sudo });
     if (opts.batch && !opts.signal && this.cfg.batch !== false) {
       return new Promise((resolve, reject) => {
-        this.queue.push({ line: line(opts.timeoutMs), timeoutMs: opts.timeoutMs, resolve, reject });
+        const deadline = Date.now() + opts.timeoutMs;
+        this.queue.push({ line: line(opts.timeoutMs), timeoutMs: opts.timeoutMs, deadline, resolve, reject });
         if (this.queue.length === 1) setImmediate(() => void this.flush(link));
       });
     }
@@ -78,26 +79,38 @@ export class SshTransport implements Transport {
 
   /**
    * The read-only steps queued in this turn of the event loop run as one script on one channel
-   * (one round trip and one sshd session for all of them); a single one, or a host whose shell
-   * cannot run the script, gets a channel each — the result says so.
+   * (one round trip and one sshd session for all of them). While every channel is busy the
+   * steps asked for meanwhile join the waiting batch: a host that allows few sessions gets few,
+   * full batches, not a queue of single steps each waiting out its budget. A single step, or a
+   * host whose shell cannot run the script, gets a channel each — the result says so.
    */
   private async flush(link: SshLink): Promise<void> {
+    const slot = await link.gate.acquire(Math.min(...this.queue.map((i) => i.deadline)));
     const items = this.queue.splice(0);
-    const alone = (item: BatchItem, fallback?: string) =>
+    const fallback = this.batchUnsupported;
+    const alone = (item: BatchItem, o: { fallback?: string; held?: () => void; deadline?: number }) =>
       runCommand(link, {
         line: () => item.line,
         timeoutMs: item.timeoutMs,
-        deadline: Date.now() + item.timeoutMs,
-      }).then((r) => item.resolve(fallback ? { ...r, fallback } : r), item.reject);
-    if (this.batchUnsupported || items.length === 1) {
-      await Promise.all(items.map((i) => alone(i, this.batchUnsupported)));
+        deadline: o.deadline ?? item.deadline,
+        held: o.held,
+      }).then((r) => item.resolve(o.fallback ? { ...r, fallback: o.fallback } : r), item.reject);
+    if (!slot || fallback || items.length === 1) {
+      // The slot (if any) goes to the first; the others wait for theirs within their budgets.
+      await Promise.all(
+        items.map((i, n) =>
+          alone(i, { ...(fallback ? { fallback } : {}), ...(n === 0 && slot ? { held: slot } : {}) }),
+        ),
+      );
       return;
     }
-    const { unsupported } = await runBatch(link, items);
+    const { unsupported } = await runBatch(link, items, slot);
     if (!unsupported) return;
-    this.batchUnsupported = `the host could not run Medic's batch script (${unsupported}): one channel per step`;
+    const why = `the host could not run Medic's batch script (${unsupported}): one channel per step`;
+    this.batchUnsupported = why;
     this.logger.warn({ host: this.host, why: unsupported }, 'batch refused; one channel per step');
-    await Promise.all(items.map((i) => alone(i, this.batchUnsupported)));
+    // The refused script cost a round trip, not the steps' time: each gets its whole budget.
+    await Promise.all(items.map((i) => alone(i, { fallback: why, deadline: Date.now() + i.timeoutMs })));
   }
 
   /** Hang up the commands still running (their remote processes end), then disconnect. */

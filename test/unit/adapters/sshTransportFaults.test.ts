@@ -166,3 +166,43 @@ describe('hanging up', () => {
     expect(ssh.ended).toBe(true);
   });
 });
+
+describe('batches', () => {
+  /** A host that runs Medic's batch script: one frame per step, each printing "ok". */
+  const runsBatches = (ch: FakeChannel) => {
+    const nonce = /m='?([0-9a-f]{16})/.exec(ch.line)?.[1];
+    const n = Number(/n=(\d+);/.exec(ch.line)?.[1] ?? 0);
+    if (!nonce) return void setTimeout(() => ch.finish(0, undefined, 'alone\n'), 1000);
+    const frames = Array.from({ length: n }, (_, i) => `\n${nonce} ${i} 0 3 0 5\nok\n`).join('');
+    setTimeout(() => ch.finish(0, undefined, frames), 10);
+  };
+
+  it('steps asked for while every channel is busy wait as one batch, not one channel each', async () => {
+    ssh.onRun = runsBatches;
+    const t = transport(1);
+    const busy = t.exec(argv('sleep', '1'), { timeoutMs: 5000 });
+    const steps: Promise<{ stdout: string }>[] = [];
+    for (let i = 0; i < 5; i++) {
+      steps.push(t.exec(argv('cat', `/etc/f${i}`), { timeoutMs: 5000, batch: true }));
+      await vi.advanceTimersByTimeAsync(50); // each in a turn of its own
+    }
+    await vi.advanceTimersByTimeAsync(2000);
+    expect((await busy).stdout).toBe('alone\n');
+    expect((await Promise.all(steps)).map((r) => r.stdout)).toEqual(Array(5).fill('ok\n'));
+    // The busy command and a single script for the five.
+    expect(ssh.started).toHaveLength(2);
+    expect(ssh.started[1]?.line).toMatch(/n=5;/);
+  });
+
+  it('a step still waiting for a channel when its budget ends timed out', async () => {
+    ssh.onRun = runsBatches;
+    const t = transport(1);
+    const busy = settle(t.exec(argv('sleep', '9'), { timeoutMs: 9000 }));
+    ssh.onRun = (ch) => setTimeout(() => ch.finish(0), 8000);
+    const step = settle(t.exec(argv('cat', '/etc/f'), { timeoutMs: 1000, batch: true }));
+    await vi.advanceTimersByTimeAsync(1500);
+    expect((await step).value).toMatchObject({ timedOut: true, code: null });
+    await vi.advanceTimersByTimeAsync(8000);
+    expect((await busy).value?.code).toBe(0);
+  });
+});
