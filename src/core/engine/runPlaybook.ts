@@ -42,11 +42,21 @@ function perHost(tasks: CheckTask[]): Record<string, number> {
 }
 
 /**
- * Run a playbook in two phases, every host concurrently: the declared tasks at once (topology
- * checks among them: gateway config, listeners, services), the site probed all along; then,
- * from the topology, the tasks for what the chain reveals (owners of the listeners, who should
- * listen where nobody does, the gateways' error logs, direct probes). A dead host costs its
- * connect timeout, never more; nothing here throws.
+ * How long a log reader waits for the site's first probe answer before it reads anyway: the
+ * line a refused request leaves is in the log within milliseconds of its answer. A reader that
+ * went before the answer reads again once it comes (a timeout's line is written when it ends).
+ */
+export const FIRST_PROBE_WAIT_MS = 1000;
+
+/**
+ * Run a playbook, every host concurrently and none waiting for another: the declared tasks at
+ * once (topology checks among them: gateway config, listeners, services), the site probed all
+ * along. Each time a host has answered all its declared tasks, the topology is rebuilt from what
+ * is known and the tasks for what the chain reveals start (owners of the listeners, who should
+ * listen where nobody does, the gateways' error logs, direct probes): a slow host holds back
+ * only the links that cross it. When everything has answered, the site as finally known plans
+ * once more: tasks not run yet run, and those that ran are parsed again for it (or run again
+ * when it needs other commands). A dead host costs its connect timeout; nothing here throws.
  */
 export async function runPlaybook(
   input: RunInput,
@@ -61,67 +71,119 @@ export async function runPlaybook(
     hostsDone = r;
   });
   let firstProbe!: () => void;
+  let answered = false;
   const probed = new Promise<void>((r) => {
-    firstProbe = r;
+    firstProbe = () => {
+      answered = true;
+      r();
+    };
   });
+  const logsMayRead = Promise.race([probed, sleep(FIRST_PROBE_WAIT_MS)]);
   const sampling: Sampling = { until, onFirst: () => firstProbe(), sleep };
   const siteTasks = input.tasks.filter((t) => t.check.scope === 'site');
   if (siteTasks.length === 0) firstProbe();
-  const hostTasks = (tasks: CheckTask[]) => tasks.filter((t) => t.check.scope !== 'site');
-  const runHosts = (tasks: CheckTask[], site: SiteConfig) =>
-    Promise.all(
-      hostTasks(tasks).map(async (t) => {
-        if (readsLogs(t)) await probed;
-        await runner.run(t, site);
-      }),
-    );
+  const declared = hostTasks(input.tasks);
 
-  let topology: SiteTopology = { gateways: [], links: [] };
+  const started = new Set<string>();
+  const running = new Set<Promise<void>>();
+  /** Log readers that read before the site's first probe answered: read again after it. */
+  const early = new Map<string, CheckTask>();
+  const launch = (tasks: CheckTask[], site: SiteConfig, after?: (t: CheckTask) => void) => {
+    for (const t of tasks) {
+      started.add(taskKey(t));
+      const p: Promise<void> = (async () => {
+        if (readsLogs(t)) {
+          await logsMayRead;
+          if (!answered) early.set(taskKey(t), t);
+          else early.delete(taskKey(t));
+        }
+        await runner.run(t, site);
+        after?.(t);
+      })().finally(() => running.delete(p));
+      running.add(p);
+    }
+  };
+  const settled = async () => {
+    while (running.size > 0) await Promise.all([...running]);
+  };
+  const topologyNow = (site: SiteConfig) =>
+    buildTopology({ siteName: input.siteName, site, hosts: siteHosts(input), findings: runner.findings });
+  /** The tasks the site as the topology now reveals it needs, one per key. */
+  const plan = (site: SiteConfig): CheckTask[] => {
+    try {
+      const tasks = hostTasks(input.replan?.(site) ?? []);
+      return [...new Map(tasks.map((t) => [taskKey(t), t])).values()];
+    } catch (err) {
+      // A discovered service the playbook's checks refuse is a bug of discovery, not a failed run.
+      deps.logger.warn({ err, site: input.siteName }, 'could not plan the checks the topology names');
+      return [];
+    }
+  };
+  const add = (more: CheckTask[], site: SiteConfig) => {
+    if (more.length === 0) return;
+    runner.total += more.length;
+    onProgress?.({ type: 'checks-added', total: runner.total, perHost: perHost(more) });
+    runner.warm(new Set(more.map((t) => t.host)));
+    launch(more, site);
+  };
+
+  const rereadLogs = async () => {
+    if (early.size === 0) return;
+    await probed; // at most the probe's own timeout: the report waits for the probe anyway
+    const again = [...early.values()];
+    early.clear();
+    // With the site as finally known: they replace what they read before.
+    add(again, site);
+    await settled();
+  };
+
   let site = input.site;
+  let topology: SiteTopology = { gateways: [], links: [] };
   try {
-    runner.warm(new Set(hostTasks(input.tasks).map((t) => t.host)));
+    runner.warm(new Set(declared.map((t) => t.host)));
     // A probe check that throws before its first answer must not hold the log readers forever.
     const probes = Promise.all(siteTasks.map((t) => runner.run(t, input.site, sampling).finally(firstProbe)));
-    const hosts = (async () => {
-      await runHosts(input.tasks, input.site);
-      const topologyInput = {
-        siteName: input.siteName,
-        site: input.site,
-        hosts: siteHosts(input),
-        findings: runner.findings,
-      };
-      topology = buildTopology(topologyInput);
-      if (!input.replan) return;
-      site = discoveredSite(input.site, topology);
-      let replanned: CheckTask[] = [];
+    const left = perHost(declared);
+    // A host that answered all its declared tasks: start what the chain so far names.
+    const hostReady = (t: CheckTask) => {
+      left[t.host] = (left[t.host] ?? 1) - 1;
+      if (left[t.host] !== 0 || !input.replan) return;
       try {
-        replanned = input.replan(site);
+        const known = discoveredSite(input.site, topologyNow(site));
+        add(
+          plan(known).filter((n) => !started.has(taskKey(n))),
+          known,
+        );
       } catch (err) {
-        // A discovered service the playbook's checks refuse is a bug of discovery, not a failed run.
-        deps.logger.warn({ err, site: input.siteName }, 'could not plan the checks the topology names');
+        // The final plan, once everything has answered, still runs what this one would have.
+        deps.logger.warn({ err, site: input.siteName, host: t.host }, 'could not follow the chain early');
       }
-      // Tasks that ran the same commands are parsed again for the site as now known; the rest run.
-      const unique = [...new Map(hostTasks(replanned).map((t) => [taskKey(t), t])).values()];
-      const more = unique.filter((t) => runner.revisit(t, site) === 'run');
-      if (more.length === 0) return;
-      runner.total += more.length;
-      onProgress?.({ type: 'checks-added', total: runner.total, perHost: perHost(more) });
-      runner.warm(new Set(more.map((t) => t.host)));
-      await runHosts(more, site);
+    };
+    const hosts = (async () => {
+      launch(declared, input.site, hostReady);
+      await settled();
+      if (input.replan) {
+        // Everything has answered: the site as finally known.
+        site = discoveredSite(input.site, topologyNow(site));
+        const final = plan(site);
+        add(
+          final.filter((t) => !started.has(taskKey(t)) || runner.revisit(t, site) === 'run'),
+          site,
+        );
+        await settled();
+      }
+      await rereadLogs();
     })().finally(hostsDone);
     await Promise.all([probes, hosts]);
-    // The second phase may have found more: the topology is rebuilt from everything seen.
-    topology = buildTopology({
-      siteName: input.siteName,
-      site,
-      hosts: siteHosts(input),
-      findings: runner.findings,
-    });
+    // What the last tasks found belongs in the topology too.
+    topology = topologyNow(site);
   } finally {
     await runner.close();
   }
   return { findings: runner.findings, checks: runner.checks, topology, site };
 }
+
+const hostTasks = (tasks: CheckTask[]) => tasks.filter((t) => t.check.scope !== 'site');
 
 /** The inventory hosts a site's chain may cross: its own hosts and those its upstreams name. */
 function siteHosts(input: RunInput): Record<string, HostConfig> {
