@@ -5,7 +5,7 @@ import { type Finding, severityRank } from '../model/finding.js';
 import type { HostConfig, SiteConfig } from '../model/inventory.js';
 import type { ProgressListener } from '../model/progress.js';
 import type { CheckRun } from '../model/report.js';
-import type { ContainerEngine, ExecResult, Transport } from '../ports.js';
+import type { ContainerEngine, Transport } from '../ports.js';
 import type { CheckTask } from './planRun.js';
 import type { RunDeps } from './runDeps.js';
 
@@ -44,6 +44,37 @@ function statusOf(findings: Finding[]): { status: CheckRun['status']; error?: Ch
   if (blind) return { status: 'error', error: { code: 'check.blind', message: blind.summary } };
   const worst = Math.max(0, ...findings.map((f) => severityRank[f.severity]));
   return { status: worst >= 3 ? 'critical' : worst === 2 ? 'warn' : 'ok' };
+}
+
+/** The steps whose command ran out of time, in the check's own order. */
+const timedOutSteps = (steps: readonly { id: string }[], outputs: StepOutputs) =>
+  steps.filter((s) => outputs[s.id]?.timedOut).map((s) => s.id);
+
+/**
+ * What a host check's outputs say: its parser's findings, plus a blind spot for each step that
+ * ran out of time (something the check did not see, whatever its parser made of it). The first
+ * run and every re-parse for the site as discovered judge the same way.
+ */
+function judge(
+  check: HostCheck<unknown>,
+  outputs: StepOutputs,
+  params: unknown,
+  ctx: CheckContext,
+): Finding[] {
+  const found = check.parse(outputs, params, ctx);
+  const timedOut = timedOutSteps(check.steps(params, ctx), outputs);
+  if (timedOut.length > 0 && !found.some((f) => blindKinds.has(f.kind))) {
+    found.push({
+      check: check.id,
+      host: ctx.host,
+      kind: 'check-error',
+      severity: 'warn',
+      summary: `${check.id} on ${ctx.host}: ${timedOut.join(', ')} timed out`,
+      evidence: [],
+      data: { code: 'check.timeout' },
+    });
+  }
+  return found;
 }
 
 /** Runs check tasks on their hosts, one transport and container engine per host, and collects results. */
@@ -116,8 +147,10 @@ export class TaskRunner {
     const ctx = this.context(task, site);
     if (JSON.stringify(task.check.steps(task.params, ctx)) !== prev.steps) return 'run';
     try {
-      const found = task.check.parse(prev.outputs, task.params, ctx);
-      this.results.set(taskKey(task), { ...prev, found, run: { ...prev.run, ...statusOf(found) } });
+      const found = judge(task.check, prev.outputs, task.params, ctx);
+      // The status and its error are judged afresh: an error of the first parse does not linger.
+      const { error: _firstError, ...run } = prev.run;
+      this.results.set(taskKey(task), { ...prev, found, run: { ...run, ...statusOf(found) } });
     } catch {
       // the first parse stands
     }
@@ -212,23 +245,11 @@ export class TaskRunner {
         });
       }),
     );
-    const timedOut = steps.filter((s) => (outputs[s.id] as ExecResult).timedOut).map((s) => s.id);
+    const timedOut = timedOutSteps(steps, outputs);
     if (steps.length > 0 && timedOut.length === steps.length) {
       throw new MedicError('check.timeout', `timed out (${timedOut.join(', ')})`);
     }
-    const found = check.parse(outputs, params, ctx);
-    // A step that ran out of time is something the check did not see, whatever its parser made of it.
-    if (timedOut.length > 0 && !found.some((f) => blindKinds.has(f.kind))) {
-      found.push({
-        check: check.id,
-        host: ctx.host,
-        kind: 'check-error',
-        severity: 'warn',
-        summary: `${check.id} on ${ctx.host}: ${timedOut.join(', ')} timed out`,
-        evidence: [],
-        data: { code: 'check.timeout' },
-      });
-    }
+    const found = judge(check, outputs, params, ctx);
     const fallback = Object.values(outputs).find((o) => o.fallback)?.fallback;
     return { found, outputs, steps: JSON.stringify(steps), ...(fallback ? { note: fallback } : {}) };
   }

@@ -128,3 +128,28 @@ describe('runPlaybook: no host waits for another', () => {
     ]);
   });
 });
+
+describe('runPlaybook: a re-parse for the site as discovered', () => {
+  it('keeps a step that timed out as a blind spot: the check stays an error, not ok', async () => {
+    const exec = async (_host: string, cmd: Command) => {
+      const line = toShell(cmd);
+      // `systemctl show` of the units that do not run hangs; the unit list answers.
+      if (/UnitFileState/.test(line)) return { ...ok(''), code: 124, timedOut: true };
+      return ok('');
+    };
+    const single = { ...site, hosts: ['web1'] };
+    const plan = () => planRun(playbook('service-units'), single, catalog);
+    const r = await runPlaybook(
+      { siteName: 'shop', site: single, hosts: inventory.hosts, tasks: plan(), replan: plan },
+      deps(exec, answering),
+    );
+    expect(r.checks).toEqual([
+      expect.objectContaining({
+        check: 'service-units',
+        status: 'error',
+        error: { code: 'check.blind', message: 'service-units on web1: enabled timed out' },
+      }),
+    ]);
+    expect(r.findings.filter((f) => f.kind === 'check-error')).toHaveLength(1);
+  });
+});
