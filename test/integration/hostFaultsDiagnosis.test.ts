@@ -87,7 +87,7 @@ it('sshd allowing one session: batched, every check runs; a channel each, the re
     .replace('    connectTimeoutMs: 4000', '    connectTimeoutMs: 4000\n    commandTimeoutMs: 1000');
   writeFileSync(tightConfig, tight.replace('    sudo: true', '    sudo: true\n    batch: false'));
   const batchedConfig = join(fleet.keyDir, 'batched.yaml');
-  writeFileSync(batchedConfig, web.shopConfigYaml());
+  writeFileSync(batchedConfig, tight);
   await web.sh(
     "sed -i 's/^#\\?MaxSessions.*/MaxSessions 1/' /etc/ssh/sshd_config && grep -qx 'MaxSessions 1' /etc/ssh/sshd_config && systemctl restart ssh",
   );

@@ -60,6 +60,11 @@ export class ChannelGate {
     this.cap = Math.max(1, Math.min(this.cap, this.active - 1));
   }
 
+  /** The connection went down: every waiter is answered at once (with no slot), none waits out its deadline. */
+  drain(): void {
+    for (const next of this.waiting.splice(0)) next(undefined);
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {

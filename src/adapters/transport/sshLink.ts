@@ -161,6 +161,7 @@ export class SshLink {
     this.downWhy = why;
     if (this.watching) clearTimeout(this.watching);
     this.watching = undefined;
+    this.gate.drain();
     for (const fn of this.listeners.splice(0)) fn(err, why);
   }
 

@@ -53,4 +53,18 @@ describe('ChannelGate', () => {
     expect(gate.limit).toBe(1);
     one?.();
   });
+
+  it('drained when the connection goes down: every waiter is answered at once, with no slot', async () => {
+    const gate = new ChannelGate(1);
+    const held = await gate.acquire(Date.now() + 10_000);
+    const waiting = [gate.acquire(Date.now() + 10_000), gate.acquire(Date.now() + 10_000)];
+    let answered = 0;
+    for (const w of waiting) void w.then(() => answered++);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answered).toBe(0);
+    gate.drain();
+    expect(await Promise.all(waiting)).toEqual([undefined, undefined]);
+    expect(vi.getTimerCount()).toBe(0);
+    held?.();
+  });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { argv } from '../../../src/core/command.js';
 import { StoppableTransports } from '../../../src/core/engine/stoppableTransports.js';
@@ -7,11 +8,13 @@ class FakeTransport implements Transport {
   readonly seen: ExecOptions[] = [];
   closed = 0;
   constructor(readonly host: string) {}
+  private readonly hangUps: Array<() => void> = [];
   exec(_cmd: unknown, o: ExecOptions) {
     this.seen.push(o);
-    // Runs until its signal aborts, as a real remote command that is hung up.
+    // Runs until its signal aborts or the transport closes, as a real remote command hung up.
     return new Promise<never>((_, reject) => {
       o.signal?.addEventListener('abort', () => reject(new Error('transport.aborted')));
+      this.hangUps.push(() => reject(new Error('transport.closed')));
     });
   }
   connection() {
@@ -19,6 +22,7 @@ class FakeTransport implements Transport {
   }
   async close() {
     this.closed++;
+    for (const h of this.hangUps.splice(0)) h();
   }
 }
 
@@ -77,5 +81,31 @@ describe('StoppableTransports', () => {
     expect(t instanceof FakeTransport).toBe(true);
     expect(t.host).toBe('web1');
     expect(t.connection()).toBe('connection of web1');
+  });
+
+  it('a batched step without a signal reaches the host without one (so it can batch) and ends when stop() closes it', async () => {
+    const { made, transports } = factory();
+    const t = transports.open('web1', host);
+    const step = t.exec(argv('ss', '-ltn'), { timeoutMs: 10_000, batch: true });
+    expect(made[0]?.seen[0]?.signal).toBeUndefined();
+    await transports.stop();
+    await expect(step).rejects.toMatchObject({ code: 'transport.shutdown' });
+  });
+
+  it("each command gets a signal of its own; its relay from the caller's signal goes when it ends", async () => {
+    const { made, transports } = factory();
+    const t = transports.open('web1', host);
+    const caller = new AbortController();
+    const running = Array.from({ length: 30 }, () =>
+      t.exec(argv('sleep', '300'), { timeoutMs: 10_000, signal: caller.signal }).catch((e: Error) => e),
+    );
+    const signals = new Set(made[0]?.seen.map((o) => o.signal));
+    expect(signals.size).toBe(30);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(30); // one relay each, while they run
+    caller.abort();
+    expect((await Promise.all(running)).every((e) => (e as Error).message === 'transport.aborted')).toBe(
+      true,
+    );
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 });
