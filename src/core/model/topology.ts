@@ -66,8 +66,11 @@ export interface TargetLink {
   listener: ListenerHop;
   process?: { pid: number; user?: string; command?: string };
   owner?: OwnerView;
-  /** Who should serve a target nobody listens on, with what links them to it. */
-  candidates: Array<OwnerView & { why: string }>;
+  /**
+   * Who should serve a target nobody listens on, with what links them to it. `viaKill`: only a
+   * recent kernel OOM kill of the unit on that host links it (its state must confirm it).
+   */
+  candidates: Array<OwnerView & { why: string; viaKill?: true }>;
 }
 
 /** A gateway that serves the site's name, and the server block that does. */

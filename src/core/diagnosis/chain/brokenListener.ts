@@ -116,7 +116,12 @@ export function nobodyListens(
   const conf = hopConfidence(symptoms.length, failingThrough);
   const host = link.ownerHost ?? link.target.gateway;
   const port = link.target.address.kind === 'tcp' ? link.target.address.port : undefined;
-  for (const c of [...link.candidates, ...declaredOwners(ctx, link.ownerHost, port)]) {
+  // A candidate only a kernel kill names counts when its unit is not stopped: restarted, or restarting.
+  const keep = (c: TargetLink['candidates'][number]) =>
+    !c.viaKill ||
+    (c.kind === 'unit' && !/^(inactive|)$/.test(unitFinding(ctx, c.host, c.unit)?.data.activeState ?? ''));
+  const candidates = link.candidates.filter(keep);
+  for (const c of [...candidates, ...declaredOwners(ctx, link.ownerHost, port)]) {
     const down = ownerDown(ctx, c, symptoms, conf);
     if (down)
       return {
@@ -128,7 +133,7 @@ export function nobodyListens(
       };
   }
   const alternatives = link.listener.state === 'absent' ? link.listener.alternatives : [];
-  const missing = link.candidates.filter(
+  const missing = candidates.filter(
     (c) => c.kind === 'unit' && unitFinding(ctx, c.host, c.unit)?.data.loadState === 'not-found',
   );
   // One service of the kind elsewhere says where the config should point; several only hint.
@@ -161,8 +166,8 @@ export function nobodyListens(
       [fix],
     );
   }
-  const who = link.candidates.length
-    ? ` (${link.candidates.map((c) => c.why).join('; ')})`
+  const who = candidates.length
+    ? ` (${candidates.map((c) => c.why).join('; ')})`
     : alternatives.length > 0
       ? ` (${describeAlt(alternatives)})`
       : ' and no service on the host is known to serve it';

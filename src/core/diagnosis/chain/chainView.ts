@@ -31,7 +31,7 @@ export function chainView(site: string, link: TargetLink, v: LinkVerdict): Chain
       state: 'broken',
       ...(alt ? { note: alt } : note('listener')),
     });
-    for (const c of link.candidates.slice(0, 2))
+    for (const c of link.candidates.filter((x) => !x.viaKill).slice(0, 2))
       hops.push({
         kind: 'unit',
         label: ownerLabel(c),

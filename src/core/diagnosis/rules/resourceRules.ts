@@ -48,7 +48,9 @@ export const resourceRules: Rule = (ctx) => {
   const bareUnit = (u: string) => u.replace(/\.service$/, '');
   const siteUnits = new Set([
     ...ctx.topology.links.flatMap((l) =>
-      [l.owner, ...l.candidates].flatMap((o) => (o?.kind === 'unit' ? [bareUnit(o.unit)] : [])),
+      [l.owner, ...l.candidates.filter((c) => !c.viaKill)].flatMap((o) =>
+        o?.kind === 'unit' ? [bareUnit(o.unit)] : [],
+      ),
     ),
     ...ctx.site.services.flatMap((s) => (typeof s.unit === 'string' ? [bareUnit(s.unit)] : [])),
   ]);

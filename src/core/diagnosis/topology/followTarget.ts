@@ -156,5 +156,11 @@ function candidatesFor(
       why: `${s.unit} is ${why}${killed.has(s.unit) ? ', and the kernel killed it for memory' : ''}`,
     });
   }
+  // A unit the kernel just killed that systemd has already restarted is no suspect, yet it may be
+  // the one that should listen (killed again by the request that probed it, or not bound yet).
+  for (const unit of killed) {
+    if (out.some((c) => c.kind === 'unit' && c.unit === unit)) continue;
+    out.push({ kind: 'unit', host, unit, why: `the kernel killed ${unit} for memory`, viaKill: true });
+  }
   return out.slice(0, 6);
 }
