@@ -94,10 +94,13 @@ const link: TargetLink = {
   ],
 };
 
+// Discovery adds each candidate to the site's services, as the run's second phase sees them.
+const discovered: SiteConfig = { ...site, services: [{ kind: 'systemd', unit: 'bad@hog', hosts: ['web1'] }] };
+
 const run = (findings: Finding[]) =>
   diagnose({
     siteName: 'hog',
-    site,
+    site: discovered,
     findings: [probe, kill, ...findings],
     siteFailing: true,
     topology: { gateways: [], links: [link] },

@@ -121,7 +121,12 @@ export function nobodyListens(
     !c.viaKill ||
     (c.kind === 'unit' && !/^(inactive|)$/.test(unitFinding(ctx, c.host, c.unit)?.data.activeState ?? ''));
   const candidates = link.candidates.filter(keep);
-  for (const c of [...candidates, ...declaredOwners(ctx, link.ownerHost, port)]) {
+  // Discovery adds every candidate to the site's services: a dropped one is not declared either.
+  const unitKey = (o: OwnerView) =>
+    o.kind === 'unit' ? `${o.unit.replace(/\.service$/, '')}@${o.host}` : '';
+  const dropped = new Set(link.candidates.filter((c) => !keep(c)).map(unitKey));
+  const declared = declaredOwners(ctx, link.ownerHost, port).filter((o) => !dropped.has(unitKey(o)));
+  for (const c of [...candidates, ...declared]) {
     const down = ownerDown(ctx, c, symptoms, conf);
     if (down)
       return {
