@@ -38,32 +38,67 @@ export function parseEnabledUnits(text: string): Set<string> {
   return out;
 }
 
-/**
- * Which of the services that do not run are enabled: `systemctl show` of just those (one
- * script, unprivileged; `list-unit-files` reads every unit file on disk and is ten times slower).
- */
-const enabledScript =
-  'u=$(systemctl list-units --type=service --all --no-legend --plain --no-pager | awk \'$3 != "active" {print $1}\'); ' +
-  '[ -z "$u" ] || systemctl show -p Id,UnitFileState --no-pager -- $u';
+/** How recent a systemd restart must be for a running unit to count as restarting. */
+export const RESTART_WINDOW_SECONDS = 15 * 60;
 
 /**
- * Suspects for a backend nobody listens for: services that failed, are (re)starting, or are
- * enabled but not running. Operating-system units are left out.
+ * Units systemd restarted (NRestarts > 0) that (re)entered active within the window: from
+ * `systemctl show -p Id,NRestarts,ActiveEnterTimestampMonotonic` after an `Uptime=` line.
+ */
+export function parseRestartedUnits(text: string): Map<string, { restarts: number; secondsAgo: number }> {
+  const out = new Map<string, { restarts: number; secondsAgo: number }>();
+  const uptime = Number(/^Uptime=([\d.]+)/m.exec(text)?.[1] ?? Number.NaN);
+  if (!Number.isFinite(uptime)) return out;
+  for (const block of text.split(/\n\s*\n/)) {
+    const id = /^Id=(\S+)/m.exec(block)?.[1];
+    const restarts = Number(/^NRestarts=(\d+)/m.exec(block)?.[1] ?? 0);
+    const entered = Number(/^ActiveEnterTimestampMonotonic=(\d+)/m.exec(block)?.[1] ?? 0);
+    if (!id || restarts === 0 || entered === 0) continue;
+    const secondsAgo = Math.max(0, Math.round(uptime - entered / 1e6));
+    if (secondsAgo <= RESTART_WINDOW_SECONDS) out.set(id, { restarts, secondsAgo });
+  }
+  return out;
+}
+
+/**
+ * The unit-file state of every service, and how often systemd restarted it and when it last
+ * became active (a backend in a crash loop is often up for a moment when listed): one
+ * unprivileged `systemctl show` (`list-unit-files` reads every unit file on disk and is ten
+ * times slower).
+ */
+const enabledScript =
+  `echo "Uptime=$(cut -d' ' -f1 /proc/uptime)"; echo; ` +
+  `u=$(systemctl list-units --type=service --all --no-legend --plain --no-pager | awk '{print $1}'); ` +
+  '[ -z "$u" ] || systemctl show -p Id,UnitFileState,NRestarts,ActiveEnterTimestampMonotonic --no-pager -- $u';
+
+/**
+ * Suspects for a backend nobody listens for: services that failed, are (re)starting, are
+ * enabled but not running, or run again after systemd restarted them within the window.
+ * Operating-system units are left out.
  */
 export function suspectUnits(
   rows: Array<Omit<ServiceUnitRow, 'enabled'>>,
   enabled: Set<string>,
+  restarted: Map<string, { restarts: number; secondsAgo: number }> = new Map(),
 ): ServiceUnitRow[] {
   return rows
     .filter((r) => r.load === 'loaded' && !systemUnit.test(r.unit))
-    .map((r) => ({ ...r, enabled: enabled.has(r.unit) }))
+    .map((r) => {
+      const again = r.active === 'active' ? restarted.get(r.unit) : undefined;
+      return {
+        ...r,
+        enabled: enabled.has(r.unit),
+        ...(again ? { restarts: again.restarts, restartedSecondsAgo: again.secondsAgo } : {}),
+      };
+    })
     .filter(
       (r) =>
         r.active === 'failed' ||
         r.active === 'activating' ||
         r.active === 'deactivating' ||
         r.sub === 'auto-restart' ||
-        (r.enabled && r.active === 'inactive'),
+        (r.enabled && r.active === 'inactive') ||
+        r.restarts !== undefined,
     );
 }
 
@@ -96,8 +131,9 @@ export const serviceUnits: HostCheck<ServiceUnitsParams> = {
     if (rows.length === 0 && units.stdout.trim() !== '')
       return [unparseable(f, 'systemctl', 'the services of this host', units.stdout)];
     const enabledOut = stepOutput(outputs, 'enabled');
-    const enabled = enabledOut.code === 0 ? parseEnabledUnits(enabledOut.stdout) : new Set<string>();
-    const suspects = suspectUnits(rows, enabled);
+    const ok = enabledOut.code === 0;
+    const enabled = ok ? parseEnabledUnits(enabledOut.stdout) : new Set<string>();
+    const suspects = suspectUnits(rows, enabled, ok ? parseRestartedUnits(enabledOut.stdout) : new Map());
     const lines = units.stdout
       .split('\n')
       .filter((l) => suspects.some((s) => l.trimStart().startsWith(s.unit)));
@@ -106,7 +142,7 @@ export const serviceUnits: HostCheck<ServiceUnitsParams> = {
         'unit-list',
         suspects.some((s) => s.active === 'failed') ? 'warn' : 'ok',
         suspects.length
-          ? `${suspects.length} service(s) not running: ${suspects.map((s) => `${s.unit} (${s.active})`).join(', ')}`
+          ? `${suspects.length} service(s) not running${suspects.some((s) => s.restarts !== undefined) ? ' or restarting' : ''}: ${suspects.map((s) => `${s.unit} (${s.restarts !== undefined ? `restarted ${s.restarts}× by systemd, up ${s.restartedSecondsAgo} s` : s.active})`).join(', ')}`
           : `all ${rows.filter((r) => r.active === 'active').length} active services run; none failed`,
         lines.map((l) => l.trim()).slice(0, 5),
         { suspects, services: rows.length },

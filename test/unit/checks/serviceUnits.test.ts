@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseEnabledUnits,
   parseListUnits,
+  parseRestartedUnits,
   serviceUnits,
   suspectUnits,
 } from '../../../src/core/checks/serviceUnits.js';
@@ -47,6 +48,57 @@ describe('service-units', () => {
     expect(f.evidence).toEqual([
       'php8.2-fpm.service                   loaded    failed   failed  The PHP 8.2 FastCGI Process Manager',
     ]);
+  });
+
+  // A backend in a crash loop is up for a moment between deaths: systemd's restart counter and
+  // when it last became active say it is restarting, though list-units shows it active.
+  const restartedShow = [
+    'Uptime=5000.25',
+    '',
+    'Id=bad@crash.service',
+    'UnitFileState=static',
+    'NRestarts=3',
+    'ActiveEnterTimestampMonotonic=4990100000',
+    '',
+    'Id=old@crash.service',
+    'UnitFileState=static',
+    'NRestarts=1',
+    'ActiveEnterTimestampMonotonic=1000000000',
+    '',
+    'Id=nginx.service',
+    'UnitFileState=enabled',
+    'NRestarts=0',
+    'ActiveEnterTimestampMonotonic=4000000000',
+    '',
+  ].join('\n');
+  const restartedUnits = [
+    'bad@crash.service loaded active running Bad backend crash',
+    'old@crash.service loaded active running Restarted an hour ago',
+    'nginx.service     loaded active running A high performance web server',
+    'stopped@x.service loaded inactive dead  Restarted, then stopped',
+  ].join('\n');
+
+  it('reads the units systemd restarted within the window, and how long ago they came up', () => {
+    expect([...parseRestartedUnits(restartedShow)]).toEqual([
+      ['bad@crash.service', { restarts: 3, secondsAgo: 10 }],
+    ]);
+    expect(parseRestartedUnits(restartedShow.replace('Uptime=5000.25', '')).size).toBe(0);
+  });
+
+  it('suspects a running unit systemd just restarted, not one restarted an hour ago or stopped', () => {
+    const f = findingOf(
+      runCheck(serviceUnits, {
+        units: execResult(restartedUnits),
+        enabled: execResult(
+          `${restartedShow}\nId=stopped@x.service\nNRestarts=4\nActiveEnterTimestampMonotonic=4990000000\n`,
+        ),
+      }),
+      'unit-list',
+    );
+    expect(f.data.suspects.map((s) => [s.unit, s.restarts])).toEqual([['bad@crash.service', 3]]);
+    expect(f.summary).toBe(
+      '1 service(s) not running or restarting: bad@crash.service (restarted 3× by systemd, up 10 s)',
+    );
   });
 
   it('is a blind spot, not a verdict, when systemctl is missing', () => {

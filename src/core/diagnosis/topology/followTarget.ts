@@ -144,11 +144,13 @@ function candidatesFor(
   for (const s of suspects) {
     if (out.some((c) => c.kind === 'unit' && c.unit === s.unit)) continue;
     const why =
-      s.active === 'failed'
-        ? 'failed'
-        : s.enabled && s.active === 'inactive'
-          ? 'enabled but not running'
-          : s.active;
+      s.restarts !== undefined
+        ? `restarted ${s.restarts}× by systemd, up only ${s.restartedSecondsAgo} s`
+        : s.active === 'failed'
+          ? 'failed'
+          : s.enabled && s.active === 'inactive'
+            ? 'enabled but not running'
+            : s.active;
     out.push({
       kind: 'unit',
       host,

@@ -29,6 +29,9 @@ export interface ServiceUnitRow {
   sub: string;
   description: string;
   enabled: boolean;
+  /** Running again after systemd restarted it this often, within the restart window. */
+  restarts?: number;
+  restartedSecondsAgo?: number;
 }
 
 /** Services that should run and do not (failed, restarting, enabled but inactive). */
