@@ -11,6 +11,7 @@ import { FakeSlack } from '../support/fakeSlack.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
 import { type RemediationBot, SECRET, startRemediationBot } from '../support/remediationBot.js';
 import { buttonClick, mention, sign } from '../support/slackRequests.js';
+import { eventually } from '../support/sshKit.js';
 
 const fleet = new Fleet();
 const fake = new FakeSlack();
@@ -303,6 +304,8 @@ describe('self-healing within a budget', () => {
 
     await bot.click('medic_approve_0', fourth.pending, 'U9', fourth.ts, 'h1');
     await fake.waitFor(() => texts(fourth.ts).find((t) => t.includes('*shop recovered* in')), 90_000);
-    expect((await audit()).some((e) => e.event === 'breaker-closed' && e.actor === 'U9')).toBe(true);
+    // The breaker closes once the run has verified recovery, after the message that says so.
+    const closed = async () => (await audit()).some((e) => e.event === 'breaker-closed' && e.actor === 'U9');
+    expect(await eventually(closed, 10_000)).toBe(true);
   }, 400_000);
 });
