@@ -1,8 +1,7 @@
 /** Composition root shared by the entry points: config → adapters → core services. */
 
 import { randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { cronerNextRun } from './adapters/cron/cronerNextRun.js';
 import { dockerEngineFactory } from './adapters/docker/dockerEngine.js';
 import { nodeHttpProber } from './adapters/http/nodeHttpProber.js';

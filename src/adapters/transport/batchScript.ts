@@ -23,6 +23,7 @@ export function batchScript(nonce: string, lines: readonly string[]): string {
     `trap 'for p in "$d"/*.p; do read -r q <"$p" && kill -TERM "$q"; done 2>/dev/null; exit 143' TERM HUP INT`,
     'mkfifo "$d/q" && exec 3<>"$d/q" || { echo "medic: mkfifo failed" >&2; exit 97; }',
     // Times from /proc/uptime with the shell's own read: no process per timestamp (0 where absent).
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     'up() { u=0; read -r u _ </proc/uptime 2>/dev/null; u=${u%.*}${u#*.}; }',
     'r() {',
     '  i=$1; shift; up; s=$u',
