@@ -139,6 +139,15 @@ export const fpmSaturated = (
       const load = `${STATE_DIR}/saturate.pids`;
       await startLoad(host, '/slow.php', requests, seconds + 5, load);
       await waitForLine(host, FPM_LOG, from, 'server reached pm.max_children setting');
+      // The children being busy is not enough: a request nginx sends while the accept queue has
+      // room waits there (for the sleep) instead of failing. Wait until the queue is full
+      // (a unix socket's Recv-Q past its backlog, the Send-Q), when connect() gets EAGAIN.
+      if (backlog !== null) {
+        await host.waitFor(
+          `ss -lxH src /run/php/php8.2-fpm.sock | awk '$3 > $4 {f=1} END {exit !f}'`,
+          (seconds - 5) * 1000,
+        );
+      }
       return async () => {
         await killLoad(host, load);
         await host.sh(`rm -f ${WWW}/slow.php`);
