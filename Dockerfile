@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/bundle.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -19,5 +20,5 @@ COPY playbooks ./playbooks
 COPY examples ./examples
 USER medic
 ENV NODE_ENV=production MEDIC_CONFIG=/etc/medic/medic.yaml
-ENTRYPOINT ["node", "dist/cli.js"]
+ENTRYPOINT ["node", "dist/bundle/cli.js"]
 CMD ["serve"]

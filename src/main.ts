@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleChat } from './adapters/console/consoleChat.js';
 import { consolePoster } from './adapters/console/consolePoster.js';
 import { storeErrorLines } from './adapters/store/storeAdvice.js';
 import { createMedic, type Medic } from './composition.js';
+import { packageRoot } from './config/packageRoot.js';
 import { isStoreError } from './core/model/storeProblem.js';
 import { type Logger, systemClock } from './core/ports.js';
 import { drainAndStop, type ShutdownParts } from './shutdown.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
-export const exampleConfig = new URL('../examples/medic.yaml', import.meta.url).pathname;
+export const exampleConfig = join(packageRoot(import.meta.url), 'examples', 'medic.yaml');
 
 /**
  * `medic serve` / `npm start`: the Slack bot when SLACK_BOT_TOKEN is set (Socket Mode, or the

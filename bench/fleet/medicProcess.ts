@@ -1,5 +1,5 @@
 /**
- * Run `medic diagnose` as a user does, a whole process: the built bin (`node dist/cli.js`, what
+ * Run `medic diagnose` as a user does, a whole process: the built bin (`node dist/bundle/cli.js`, what
  * the `medic` bin of package.json runs; rebuilt with `npm run build` when src is newer), or
  * `node --import tsx src/cli.ts` with BENCH_MEDIC=tsx. Measures wall time and peak RSS.
  */
@@ -43,12 +43,12 @@ export async function medicCommand(): Promise<MedicCommand> {
   if (process.env.BENCH_MEDIC === 'tsx') {
     return { argv: ['node', '--import', 'tsx', 'src/cli.ts'], label: 'node --import tsx src/cli.ts' };
   }
-  const cli = join(root, 'dist/cli.js');
+  const cli = join(root, 'dist/bundle/cli.js');
   if (!existsSync(cli) || statSync(cli).mtimeMs < newestMtime(join(root, 'src'))) {
     console.log('building dist (npm run build) ...');
     await execFile('npm', ['run', 'build'], { cwd: root, maxBuffer: 1 << 24 });
   }
-  return { argv: ['node', 'dist/cli.js'], label: 'node dist/cli.js (the built `medic` bin)' };
+  return { argv: ['node', 'dist/bundle/cli.js'], label: 'node dist/bundle/cli.js (the built `medic` bin)' };
 }
 
 /** Peak RSS by polling /proc (when GNU time is absent): VmHWM just before the process exits. */

@@ -5,9 +5,10 @@ import type { CheckCatalog } from '../core/checks/catalog.js';
 import { MedicError } from '../core/errors.js';
 import { parsePlaybook } from '../core/playbooks/parsePlaybook.js';
 import type { Playbook } from '../core/playbooks/playbook.js';
+import { packageRoot } from './packageRoot.js';
 
 /** The built-in playbooks/ folder of the package. */
-export const builtinPlaybookDir = new URL('../../playbooks/', import.meta.url).pathname;
+export const builtinPlaybookDir = join(packageRoot(import.meta.url), 'playbooks');
 
 /** Load every *.yaml playbook of the folders; later folders override earlier ids. */
 export function loadPlaybooks(dirs: string[], catalog: CheckCatalog): Map<string, Playbook> {
