@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type CliFlags, EXIT, type Out } from './cliExit.js';
+import { type CliFlags, EXIT, exitWhenDrained, type Out } from './cliExit.js';
 
 const usage = `Usage: medic <command> [options]
 
@@ -129,5 +129,6 @@ if (isMain) {
     .catch(async (e) => (await import('./cliErrors.js')).reportError(e))
     .then((code) => {
       process.exitCode = code;
+      exitWhenDrained(code, [process.stdout, process.stderr]);
     });
 }

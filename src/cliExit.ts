@@ -15,3 +15,18 @@ export interface CliFlags {
   limit: string;
   'no-color': boolean;
 }
+
+/**
+ * End the process with `code` once everything written to `streams` has drained (a pipe drains
+ * asynchronously: exiting before would cut the report short). The command's work is done by
+ * then; waiting for the event loop to empty would only wait for hosts to answer the SSH goodbye.
+ */
+export function exitWhenDrained(
+  code: number,
+  streams: NodeJS.WritableStream[],
+  exit: (code: number) => void = (c) => process.exit(c),
+): void {
+  const [first, ...rest] = streams;
+  if (first) first.write('', () => exitWhenDrained(code, rest, exit));
+  else exit(code);
+}
