@@ -125,6 +125,49 @@ describe('a backend only the kernel kill links to its target', () => {
     expect(d.causes[0]?.evidence.join('\n')).toMatch(/Killed process 812 \(node\)/);
   });
 
+  it("the kernel's line leads the evidence, however many gateway error groups there are", () => {
+    const group = (kind: string, call: string, n: number) => <Finding>(<unknown>{
+        check: 'nginx-errors',
+        host: 'web1',
+        kind: 'nginx-upstream-error',
+        severity: 'critical',
+        summary: `${kind} ${n}`,
+        evidence: [1, 2, 3].map(
+          (i) =>
+            `2026/12/06 20:41:0${i} [error] 14#14: *${n * 10 + i} ${call} while reading response header from upstream, client: 10.0.0.1, server: hog.bad.example.com, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:9111/", host: "hog.bad.example.com"`,
+        ),
+        data: {
+          errorKind: kind,
+          errno: null,
+          upstream: 'http://127.0.0.1:9111/',
+          unixSocket: null,
+          upstreamHost: '127.0.0.1',
+          upstreamPort: 9111,
+          count: 3,
+          first: '2026/12/06 20:41:01',
+          last: '2026/12/06 20:41:03',
+          server: 'hog.bad.example.com',
+          requestHost: 'hog.bad.example.com',
+          phase: 'header',
+          during: 'reading response header from upstream',
+          call: null,
+          detail: null,
+          fresh: 3,
+          freshSeconds: 60,
+        },
+      });
+    const d = run([
+      ...unitState('activating', 'auto-restart', 1),
+      group('recv-reset', 'recv() failed (104: Connection reset by peer)', 1),
+      group('prematurely-closed', 'upstream prematurely closed connection', 2),
+      group('connect-refused', 'connect() failed (111: Connection refused)', 3),
+    ]);
+    expect(d.causes[0]?.id).toBe('oom-killed');
+    const evidence = d.causes[0]?.evidence.join('\n') ?? '';
+    expect(evidence).toMatch(/Killed process 812 \(node\)/);
+    expect(evidence).toMatch(/Connection reset by peer/);
+  });
+
   it('waiting to restart (auto-restart): oom-killed', () => {
     const d = run(unitState('activating', 'auto-restart', 3));
     expect(d.causes[0]?.id).toBe('oom-killed');

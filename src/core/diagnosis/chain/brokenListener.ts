@@ -37,11 +37,16 @@ export function ownerDown(
       : v.running
         ? `${f.data.unit} on ${o.host} keeps restarting (${f.data.nRestarts} restarts)`
         : `${f.data.unit} is ${f.data.activeState} on ${o.host} (${v.how})`;
+    // The proof of a kill leads: the kernel's "Killed process" lines of the last kills, before
+    // the gateway's symptoms (several error groups would otherwise crowd them out).
+    const killed = account.ooms
+      .slice(-2)
+      .flatMap((k) => k.evidence.filter((l) => /Killed process/.test(l)).slice(0, 1));
     return makeCause(
       id,
       title,
       conf,
-      lines([f, ...symptomLines, ...account.ooms, ...story]),
+      lines([f], [...killed, ...lines([...symptomLines, ...account.ooms, ...story])]),
       [o.host],
       [intents.restartUnit(o.host, f.data.unit)],
     );
