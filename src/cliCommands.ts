@@ -6,7 +6,11 @@ import { auditCommand, remediateCommand } from './cliRemediate.js';
 import { createMedic, type Medic } from './composition.js';
 import { configPath } from './config/loadConfig.js';
 import { resolveSite } from './core/conversation/resolveSite.js';
+import { INTERRUPTED } from './core/engine/runningDiagnoses.js';
+import { isMedicError } from './core/errors.js';
+import type { Report } from './core/model/report.js';
 import { storeProblemText } from './core/model/storeProblem.js';
+import { drainAndStop, type ShutdownParts, watchSignals } from './shutdown.js';
 
 function open(flags: CliFlags, store: boolean | 'optional' = false): Medic {
   return createMedic(configPath(flags.config), { logLevel: process.env.MEDIC_LOG_LEVEL ?? 'warn', store });
@@ -30,9 +34,34 @@ export async function diagnoseCommand(query: string, flags: CliFlags, out: Out, 
     );
     return EXIT.usage;
   }
-  const diagnosed = await medic.diagnoser
-    .diagnose(match.site, flags.playbook ? { playbook: flags.playbook } : {})
-    .finally(() => medic.store?.close());
+  // SIGTERM or SIGINT: as `serve` does, let the run finish within the drain time, then
+  // interrupt it (stored as interrupted) and hang up its remote commands; a second signal cuts.
+  const signals = watchSignals(medic.logger);
+  const stopping = signals.first.then(() =>
+    drainAndStop(diagnoseParts(medic), {
+      drainMs: medic.config.shutdown.drainSeconds * 1000,
+      force: signals.second,
+      graceMs: 2000,
+    }),
+  );
+  let signalled = false;
+  void signals.first.then(() => {
+    signalled = true;
+  });
+  let diagnosed: Report;
+  try {
+    diagnosed = await medic.diagnoser.diagnose(
+      match.site,
+      flags.playbook ? { playbook: flags.playbook } : {},
+    );
+  } catch (e) {
+    if (!isMedicError(e) || e.code !== INTERRUPTED) throw e;
+    err.write(`medic: ${e.userMessage} (${e.code})\n`);
+    return EXIT.unknown;
+  } finally {
+    signals.off();
+    await (signalled ? stopping : medic.store?.close());
+  }
   const report = off ? { ...diagnosed, notSaved: off } : diagnosed;
   out.write(
     flags.json
@@ -40,6 +69,25 @@ export async function diagnoseCommand(query: string, flags: CliFlags, out: Out, 
       : renderReportText(report, { color: !flags['no-color'] && Boolean(out.isTTY) }),
   );
   return report.status === 'healthy' ? EXIT.ok : report.status === 'unknown' ? EXIT.unknown : EXIT.fault;
+}
+
+/** What a signal stops in `medic diagnose`: its one run, its transports, its store. */
+function diagnoseParts(medic: Medic): ShutdownParts {
+  return {
+    logger: medic.logger,
+    stopIntake: [],
+    work: {
+      diagnoses: {
+        size: () => medic.diagnoser.running.size,
+        drain: (ms) => medic.diagnoser.running.drain(ms),
+      },
+    },
+    interrupt: async () => (await medic.diagnoser.interrupt()).length,
+    endRemote: () => medic.transports.stop(),
+    close: async () => {
+      await medic.store?.close();
+    },
+  };
 }
 
 export async function remediate(

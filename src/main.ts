@@ -8,8 +8,8 @@ import { storeErrorLines } from './adapters/store/storeAdvice.js';
 import { createMedic, type Medic } from './composition.js';
 import { packageRoot } from './config/packageRoot.js';
 import { isStoreError } from './core/model/storeProblem.js';
-import { type Logger, systemClock } from './core/ports.js';
-import { drainAndStop, type ShutdownParts } from './shutdown.js';
+import { systemClock } from './core/ports.js';
+import { drainAndStop, type ShutdownParts, watchSignals } from './shutdown.js';
 
 /** The example inventory a newcomer gets when there is no medic.yaml and no Slack tokens. */
 export const exampleConfig = join(packageRoot(import.meta.url), 'examples', 'medic.yaml');
@@ -108,32 +108,6 @@ function shutdownParts(medic: Medic, intake: Array<() => unknown>): ShutdownPart
       await medic.store?.close();
     },
   };
-}
-
-/** The first SIGTERM or SIGINT starts the drain; a second one cuts it short. */
-function watchSignals(logger: Logger): { first: Promise<string>; second: Promise<void> } {
-  let first!: (signal: string) => void;
-  let second!: () => void;
-  const out = {
-    first: new Promise<string>((r) => {
-      first = r;
-    }),
-    second: new Promise<void>((r) => {
-      second = r;
-    }),
-  };
-  let seen = 0;
-  const on = (signal: string) => {
-    seen++;
-    if (seen === 1) first(signal);
-    else {
-      logger.warn({ signal }, 'second signal: interrupting what runs now');
-      second();
-    }
-  };
-  process.on('SIGTERM', on);
-  process.on('SIGINT', on);
-  return out;
 }
 
 // Run when executed, also through npm's bin symlink (node_modules/.bin/medic -> dist/cli.js).

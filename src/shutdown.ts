@@ -119,3 +119,39 @@ export async function drainAndStop(parts: ShutdownParts, o: ShutdownOptions): Pr
   logger.info({ tookMs, drained, interrupted }, 'Medic stopped');
   return { drained, interrupted, tookMs };
 }
+
+/**
+ * The first SIGTERM or SIGINT starts the drain; a second one cuts it short. `off` removes the
+ * handlers (a command that finished gives the signals back to Node's defaults).
+ */
+export function watchSignals(logger: Logger): {
+  first: Promise<string>;
+  second: Promise<void>;
+  off(): void;
+} {
+  let first!: (signal: string) => void;
+  let second!: () => void;
+  let seen = 0;
+  const on = (signal: string) => {
+    seen++;
+    if (seen === 1) first(signal);
+    else {
+      logger.warn({ signal }, 'second signal: interrupting what runs now');
+      second();
+    }
+  };
+  process.on('SIGTERM', on);
+  process.on('SIGINT', on);
+  return {
+    first: new Promise<string>((r) => {
+      first = r;
+    }),
+    second: new Promise<void>((r) => {
+      second = r;
+    }),
+    off: () => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+    },
+  };
+}

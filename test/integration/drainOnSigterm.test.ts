@@ -1,6 +1,7 @@
 /**
  * SIGTERM to a real `medic serve` mid-diagnosis of a real fleet host, in console mode and in
- * Slack HTTP mode (signed requests, the fake Slack): a run that can finish within the drain time
+ * Slack HTTP mode (signed requests, the fake Slack), and to `medic diagnose` itself (SIGTERM,
+ * Ctrl-C): a run that can finish within the drain time
  * is posted and stored; one that cannot (the host's `ss` sleeps for minutes) is marked
  * "interrupted by shutdown" in its thread and in the store, and its remote commands are ended:
  * no `sleep` is left on the host. Medic exits 0 either way. The drain times measured are printed.
@@ -12,7 +13,7 @@ import { SqliteStore } from '../../src/adapters/store/sqliteStore.js';
 import type { ReportSummary } from '../../src/core/model/reportSummary.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { Fleet, type FleetHost } from '../support/fleet.js';
-import { type ServeProcess, serve } from '../support/serveProcess.js';
+import { medicChild, type ServeProcess, serve } from '../support/serveProcess.js';
 import { mention, post, sign } from '../support/slackRequests.js';
 
 const SECRET = 'drain-signing-secret';
@@ -122,6 +123,43 @@ describe('console serve', () => {
     await noSleepLeft(r.sentAt);
     figures.push(
       `  console, run interrupted (drainSeconds 2): exit ${r.drainMs} ms after SIGTERM (drain ${r.tookMs} ms)`,
+    );
+  }, 60_000);
+});
+
+describe('medic diagnose', () => {
+  it('SIGTERM while the run can finish: the whole report, stored, its usual exit status', async () => {
+    await slowSs(3);
+    const medic = medicChild(['diagnose', 'shop', '--config', config('cli-drain', 30)]);
+    const r = await sigtermMidRun(medic);
+    expect([0, 1, 3]).toContain(r.exit.code);
+    expect(medic.stdout()).toMatch(/^\[(OK|DEGRADED|DOWN|UNKNOWN)\] shop /m);
+    expect(medic.stdout()).not.toMatch(/interrupted/);
+    const h = await history('cli-drain');
+    expect(h.map((e) => e.trigger)).toEqual(['cli']);
+    expect(h[0]?.status).not.toBe('interrupted');
+    await noSleepLeft(r.sentAt);
+    figures.push(`  medic diagnose, run finishing: exit ${r.drainMs} ms after SIGTERM`);
+  }, 60_000);
+
+  it('Ctrl-C while the run cannot finish in time: interrupted, stored, remote sleep ended, exit 3', async () => {
+    await slowSs(300);
+    const medic = medicChild(['diagnose', 'shop', '--config', config('cli-cut', 2)]);
+    await web.waitFor('test -e /run/ss-started', 30_000);
+    const sentAt = Date.now();
+    medic.child.kill('SIGINT');
+    const exit = await medic.exited;
+    expect(exit.code).toBe(3);
+    expect(medic.stderr()).toMatch(
+      /Diagnosis of shop interrupted by shutdown after \d+\/\d+ checks: nothing was concluded\..* \(diagnose\.interrupted\)$/m,
+    );
+    expect(exit.at - sentAt).toBeGreaterThanOrEqual(2000);
+    expect(exit.at - sentAt).toBeLessThan(2000 + 5000);
+    const h = await history('cli-cut');
+    expect(h.map((e) => [e.status, e.trigger])).toEqual([['interrupted', 'cli']]);
+    await noSleepLeft(sentAt);
+    figures.push(
+      `  medic diagnose, run interrupted (drainSeconds 2): exit ${exit.at - sentAt} ms after Ctrl-C`,
     );
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-/** A real `medic serve` child process: its output, its JSON log lines, its exit and when it came. */
+/** A real `medic` child process: its output, its JSON log lines, its exit and when it came. */
 import { type ChildProcess, spawn } from 'node:child_process';
 
 const cliPath = new URL('../../src/cli.ts', import.meta.url).pathname;
@@ -15,7 +15,12 @@ export interface ServeProcess {
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function serve(args: string[], env: Record<string, string | undefined> = {}): ServeProcess {
+/** `medic serve …` as a child process. */
+export const serve = (args: string[], env: Record<string, string | undefined> = {}): ServeProcess =>
+  medicChild(['serve', ...args], env);
+
+/** Any `medic …` command as a child process (`diagnose`, `serve`, …). */
+export function medicChild(args: string[], env: Record<string, string | undefined> = {}): ServeProcess {
   const base = { ...process.env };
   for (const k of [
     'SLACK_BOT_TOKEN',
@@ -25,7 +30,7 @@ export function serve(args: string[], env: Record<string, string | undefined> = 
     'MEDIC_CONFIG',
   ])
     delete base[k];
-  const child = spawn('node', ['--import', 'tsx', cliPath, 'serve', ...args], {
+  const child = spawn('node', ['--import', 'tsx', cliPath, ...args], {
     env: { ...base, MEDIC_LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
