@@ -45,8 +45,11 @@ export async function diagnoseCommand(query: string, flags: CliFlags, out: Out, 
     }),
   );
   let signalled = false;
-  void signals.first.then(() => {
+  void signals.first.then((signal) => {
     signalled = true;
+    err.write(
+      `medic: ${signal}: letting the run finish for up to ${medic.config.shutdown.drainSeconds} s; a second signal interrupts it now\n`,
+    );
   });
   let diagnosed: Report;
   try {

@@ -150,6 +150,7 @@ describe('medic diagnose', () => {
     medic.child.kill('SIGINT');
     const exit = await medic.exited;
     expect(exit.code).toBe(3);
+    expect(medic.stderr()).toContain('medic: SIGINT: letting the run finish for up to 2 s; a second signal');
     expect(medic.stderr()).toMatch(
       /Diagnosis of shop interrupted by shutdown after \d+\/\d+ checks: nothing was concluded\..* \(diagnose\.interrupted\)$/m,
     );
