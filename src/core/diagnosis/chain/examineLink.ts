@@ -218,6 +218,18 @@ export function examineLink(
     };
   }
   const owner = link.owner;
+  const [likely] = link.candidates;
+  if (!owner && likely && (s.errors.length > 0 || failing)) {
+    // No owner seen: the one unit just restarted (see followTarget) speaks for itself.
+    const down = ownerDown(
+      ctx,
+      likely,
+      [...s.errors, ...s.probes],
+      hopConfidence(s.errors.length, failing, -0.15),
+    );
+    if (down)
+      return { cause: { ...down, evidence: [...new Set([...down.evidence, likely.why])] }, broken: 'owner' };
+  }
   const account = owner
     ? accountOf(ctx, owner, link.process?.command?.split(' ')[0])
     : { events: [], ooms: [] };

@@ -108,6 +108,21 @@ export function followTarget(
   }
   const ov = found ? ownerView(host, found) : undefined;
   if (ov) link.owner = ov;
+  if (found && !ov) {
+    // Whose listener it is is not known (its process gone by the time ss read it, or not
+    // visible to Medic): when one unit alone was just restarted by systemd, it is the likely one.
+    const restarted = (facts?.suspects ?? []).filter((s) => s.restarts !== undefined);
+    const [only] = restarted;
+    if (only && restarted.length === 1)
+      link.candidates = [
+        {
+          kind: 'unit',
+          host,
+          unit: only.unit,
+          why: `the listener's process is not known; ${only.unit} alone was restarted ${only.restarts}× by systemd, up only ${only.restartedSecondsAgo} s`,
+        },
+      ];
+  }
   if (hop.state === 'absent') {
     link.candidates = candidatesFor(target, host, facts);
     // The service that should be there may run and listen elsewhere (php-fpm on 127.0.0.1:9000).
