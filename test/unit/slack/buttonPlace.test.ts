@@ -13,6 +13,7 @@ import { FakeSlack } from '../../support/fakeSlack.js';
 import { carrying } from '../../support/remediationBot.js';
 import { inventory, report, setupDownUntilRestart } from '../../support/remediatorFixture.js';
 import { buttonClick, mention, post, sign } from '../../support/slackRequests.js';
+import { eventually } from '../../support/sshKit.js';
 
 const SECRET = 'place-signing-secret';
 const fake = new FakeSlack();
@@ -122,6 +123,9 @@ function click(
 
 describe('a click bound to the message that carries its buttons', () => {
   it('Medic recorded where the buttons were posted: both threads of the run', async () => {
+    // Each place is recorded once its post has returned: the second may land a moment later.
+    const both = async () => (await t.store.postedMessages(pending)).length >= 2;
+    expect(await eventually(both, 5000)).toBe(true);
     const posted = await t.store.postedMessages(pending);
     expect(posted.sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
       { channel: 'C1', ts: reportTs, threadTs: '100.1' },
