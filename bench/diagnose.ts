@@ -53,21 +53,7 @@ try {
   await medic.diagnoser.diagnose('shop');
   const lines = [...new Set(recording)];
   recording = undefined;
-  const ssh = [
-    '-i',
-    fleet.privateKeyPath,
-    '-p',
-    String(web1.sshPort),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'BatchMode=yes',
-    'deploy@127.0.0.1',
-  ];
+  const ssh = web1.sshArgs();
   const probe = () =>
     fetch(`http://127.0.0.1:${web1.httpPort}/`, { headers: { host: 'shop.example.com' } }).then((r) =>
       r.text(),

@@ -25,21 +25,7 @@ try {
   const medic = createMedic(config, { logLevel: 'silent' });
   const remediator = medic.remediator;
   if (!remediator) throw new Error('no remediator');
-  const ssh = [
-    '-i',
-    fleet.privateKeyPath,
-    '-p',
-    String(web1.sshPort),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'BatchMode=yes',
-    'deploy@127.0.0.1',
-  ];
+  const ssh = web1.sshArgs();
   const url = `http://127.0.0.1:${web1.httpPort}/`;
   const status = async () =>
     (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Host: shop.example.com', url]))

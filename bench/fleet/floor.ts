@@ -9,24 +9,6 @@ import type { FleetHost } from '../../test/support/fleet.js';
 
 const execFile = promisify(execFileCb);
 
-export function sshArgs(host: FleetHost): string[] {
-  return [
-    '-i',
-    host.fleet.privateKeyPath,
-    '-p',
-    String(host.sshPort),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'BatchMode=yes',
-    'deploy@127.0.0.1',
-  ];
-}
-
 /** All of a host's commands in one remote shell, in parallel. */
 export const parallelScript = (lines: string[]) =>
   `${lines.map((l) => `(${l}) >/dev/null 2>&1 &`).join(' ')} wait`;
@@ -44,7 +26,7 @@ export async function runFloor(
       const lines = commands.get(h.name) ?? [];
       if (!lines.length) return;
       try {
-        await execFile('ssh', [...sshArgs(h), parallelScript(lines)], { maxBuffer: 1 << 24 });
+        await execFile('ssh', [...h.sshArgs(), parallelScript(lines)], { maxBuffer: 1 << 24 });
       } catch (err) {
         // `wait` returns the last job's status; only ssh's own failure (255) is one.
         if ((err as { code?: unknown }).code === 255)

@@ -255,6 +255,25 @@ export class FleetHost {
     throw new Error(`${this.name}: "${script}" did not succeed in ${timeoutMs} ms: ${last}`);
   }
 
+  /** OpenSSH's arguments to log in to this host as deploy, for floors measured against Medic. */
+  sshArgs(): string[] {
+    return [
+      '-i',
+      this.fleet.privateKeyPath,
+      '-p',
+      String(this.sshPort),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      '-o',
+      'BatchMode=yes',
+      'deploy@127.0.0.1',
+    ];
+  }
+
   /** A one-host config: this host and the PHP "shop" site it serves (php-fpm, nginx). */
   shopConfigYaml(): string {
     return [
